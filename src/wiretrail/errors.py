@@ -1,0 +1,60 @@
+"""wiretrail's one exception tree.
+
+    WiretrailError
+    ├── InputError            an input cannot be used; names the input and the reason
+    │   ├── InputNotFound     a path that does not exist
+    │   ├── InputTooLarge     over the documented size limit (settings.max_input_bytes)
+    │   ├── EmptyInput        nothing but whitespace after decoding
+    │   ├── BinaryInput       bytes that are no text in any encoding we can detect
+    │   └── MalformedInput    a reader could not parse it (bad CSV row, broken feed, WARC...)
+    ├── StoreError            the store could not be opened, migrated or written
+    │   └── SchemaVersionError  the store was written by a newer wiretrail
+    └── ConfigError           a setting has a bad value; names the setting and the valid choices
+"""
+
+from __future__ import annotations
+
+
+class WiretrailError(Exception):
+    """Base of every error wiretrail raises on purpose."""
+
+
+class InputError(WiretrailError):
+    """An input cannot be used. `source` names it; the message says why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class InputNotFound(InputError):
+    pass
+
+
+class InputTooLarge(InputError):
+    pass
+
+
+class EmptyInput(InputError):
+    pass
+
+
+class BinaryInput(InputError):
+    pass
+
+
+class MalformedInput(InputError):
+    pass
+
+
+class StoreError(WiretrailError):
+    pass
+
+
+class SchemaVersionError(StoreError):
+    pass
+
+
+class ConfigError(WiretrailError):
+    pass
