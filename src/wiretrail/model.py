@@ -168,12 +168,25 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceFingerprint:
+    """What the provenance index keeps of a sentence: enough to find its copies without
+    re-reading old text. `bands` are MinHash LSH band keys, empty for sentences too short
+    to match by chance-free evidence."""
+
+    sentence_index: int
+    n_tokens: int
+    exact: int
+    bands: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AnalyzedDocument:
     """What per-document work produces and the store writes in one go."""
 
     document: Document
     segments: tuple[Segment, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+    fingerprints: tuple[SentenceFingerprint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +197,45 @@ class Failure:
     stage: str  # read | decode | clean | segment | nlp | store
     error: str
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+class Relation(str, enum.Enum):
+    """How one document relates to another."""
+
+    DUPLICATE = "duplicate"  # the same text, exact or near-exact
+    SHARES_PASSAGES = "shares-passages"  # some passages reappear (syndication, reposts, wire copy)
+    REWRITE_OF = "rewrite-of"  # restates the other section by section in other words
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    """Two sentences that carry the same text. Stored with (doc_a, sent_a) < (doc_b, sent_b)
+    so that matching in any ingest order gives the same rows."""
+
+    doc_a: str
+    sent_a: int
+    doc_b: str
+    sent_b: int
+    similarity: float
+    method: str  # exact | minhash | meaning
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSpan:
+    from_start: int
+    from_end: int
+    to_start: int
+    to_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """`from_doc` copies, repeats or rewrites `to_doc`. `first` is the document seen first, or
+    None when the dates cannot tell (never guessed from ingest order)."""
+
+    from_doc: str
+    to_doc: str
+    relation: Relation
+    score: float
+    first: str | None
+    shared: tuple[SharedSpan, ...] = ()

@@ -1,0 +1,5 @@
+"""`python -m wiretrail` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,143 @@
+"""The header: a leading ' date YYYY-MM-DD <title>' line, 'Published ...' stamps, the headline.
+
+Flattened pages often carry their date and title in a first line that the flattener wrote
+(` date 2024-11-29 Ukraine updates: ...`), sometimes with the page's own 'Published <date>last
+updated <date>' glued to the title without a separator. That line is metadata, not text: it is
+parsed and kept out of the clean text. A headline that opens the text itself stays in the text
+(the segmenter may need it) and is only reported as the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..model import DateOrigin, DatePrecision, Timestamp
+
+# ' date 2024-11-29 Title ...' (the leading space is optional: editors strip it)
+_HEADER = re.compile(r"^\s?date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*(.*)$")
+# 'Published <date>' / 'last updated <date>' / 'Updated <date>', possibly glued to the text
+# before it ('North KoreaPublished November 29, 2024last updated November 29, 2024').
+_PUBLISHED = re.compile(r"(?:(?<=[^\W\d_])|\s|^)Published:?\s+(?P<date>.+?)\s*$")
+_UPDATED = re.compile(r"(?i)(?:last\s+)?updated:?\s+(?P<date>.+?)\s*$")
+_STAMP_SPLIT = re.compile(r"(?i)(?<=\S)\s*(?=(?:last\s+)?updated:?\s)")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+# Settings that make dateparser read only what is written: absolute dates with day, month and
+# year, never a guess relative to today ('yesterday', 'Friday') and no day invented.
+_DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": True,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DAY_OF_MONTH": "first",
+}
+
+TITLE_MAX_WORDS = 20  # a headline is short; the longest seed headline has 18 words
+TITLE_MAX_CHARS = 160  # and fits a search-result line
+TITLE_MIN_WORDS = 2  # one word is a section label ('World'), not a headline
+TITLE_SEARCH_LINES = 3  # the headline is among the first non-blank lines or it is not there
+PUBLISHED_LINE_SEARCH = 8  # a standalone 'Published <date>' line sits under the headline
+_TERMINAL = ".;,:"  # a headline may end in ? or ! or a quote, never in a full stop or comma
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the header line said; `line` is its index, None when the text has no header."""
+
+    line: int | None = None
+    title: str | None = None
+    published: Timestamp | None = None
+    updated: Timestamp | None = None
+
+
+def parse_header(lines: list[str]) -> Header:
+    """Read a leading ' date YYYY-MM-DD <title>' line (the first non-blank line only)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return Header()
+    match = _HEADER.match(lines[first])
+    if match is None:
+        return Header()
+    year, month, day, rest = match.groups()
+    try:
+        header_day = date(int(year), int(month), int(day))
+    except ValueError:
+        return Header()
+    published = Timestamp.from_date(header_day, DateOrigin.HEADER)
+    title, stamped_pub, updated = split_published(rest)
+    if stamped_pub is not None and stamped_pub.day == header_day:
+        published = stamped_pub  # same day, perhaps with the time of day as well
+    return Header(first, title or None, published, updated)
+
+
+def split_published(text: str) -> tuple[str, Timestamp | None, Timestamp | None]:
+    """Split 'Title Published <date> last updated <date>' into the title and its two dates.
+
+    The split is taken only when the date parses, so a headline that merely contains the word
+    ('Report Published Today ...') is left whole.
+    """
+    match = _PUBLISHED.search(text)
+    if match is not None:
+        published_part, *updated_part = _STAMP_SPLIT.split(match.group("date"), maxsplit=1)
+        published = parse_date(published_part)
+        if published is not None:
+            upd = _UPDATED.match(updated_part[0].strip()) if updated_part else None
+            updated = parse_date(upd.group("date")) if upd else None
+            return text[: match.start()].strip(), published, updated
+    upd = _UPDATED.search(text)
+    updated = parse_date(upd.group("date")) if upd else None
+    if upd is not None and updated is not None:
+        return text[: upd.start()].strip(), None, updated
+    return text.strip(), None, None
+
+
+def parse_date(text: str) -> Timestamp | None:
+    """An absolute date as written ('November 29, 2024', '3 Dec 2024 10:30 GMT'), else None."""
+    text = text.strip(" ,|-–—")
+    if not _YEAR.search(text):
+        return None
+    import dateparser  # imported here: loading its language data costs time most texts never need
+
+    value = dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    if value is None:
+        return None
+    if _CLOCK.search(text):
+        return Timestamp(value, DatePrecision.MINUTE, DateOrigin.HEADER)
+    return Timestamp(datetime(value.year, value.month, value.day), DatePrecision.DAY, DateOrigin.HEADER)
+
+
+def find_published_line(lines: list[str], kept: list[int]) -> tuple[int, Timestamp | None, Timestamp | None] | None:
+    """A standalone 'Published <date> [Updated <date>]' line near the top: its index and dates."""
+    for i in kept[:PUBLISHED_LINE_SEARCH]:
+        line = lines[i].strip()
+        if not re.match(r"(?i)(?:first\s+)?published\b|(?:last\s+)?updated\b", line):
+            continue
+        if len(line.split()) > TITLE_MAX_WORDS:
+            continue
+        title, published, updated = split_published(line)
+        if not title and (published or updated):
+            return i, published, updated
+    return None
+
+
+def looks_like_headline(line: str) -> bool:
+    """Short, capitalised, and not ending like a sentence or a clause: a headline."""
+    text = line.strip()
+    words = text.split()
+    if not TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or len(text) > TITLE_MAX_CHARS:
+        return False
+    if not text[0].isupper() and not text[0].isdigit() and text[0] not in "\"“‘'":
+        return False
+    if text[-1] in _TERMINAL or _CLOCK.fullmatch(words[0]):
+        return False
+    return sum(c.isalpha() for c in text) >= len(text) / 2  # not a row of figures or symbols
+
+
+def guess_title(lines: list[str], kept: list[int]) -> str | None:
+    """The first kept line, when it reads like a headline: it stays in the text."""
+    for i in kept[:TITLE_SEARCH_LINES]:
+        if lines[i].strip():
+            return lines[i].strip() if looks_like_headline(lines[i]) else None
+    return None

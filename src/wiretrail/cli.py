@@ -1,0 +1,287 @@
+"""The `wiretrail` command: a thin layer that checks arguments and calls library functions.
+
+Results go to stdout, messages and progress to stderr. Exit codes: 0 success, 1 some inputs
+failed or nothing matched, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import WiretrailError
+from .pipeline import IngestReport, ingest as run_ingest
+from .report.export import EXPORT_FORMATS, document_record, export as run_export, link_record, segment_record
+from .settings import Settings, load_settings
+from .store import DocumentQuery, open_store
+
+app = typer.Typer(
+    add_completion=True,
+    no_args_is_help=True,
+    help="wiretrail: news copies in, one sourced, deduplicated record out.",
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+LIST_FORMATS = ("table", "json", "ndjson")
+
+
+class _State:
+    settings: Settings = Settings()
+    quiet: bool = False
+
+
+state = _State()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"error: {message}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@app.callback()
+def main_options(
+    db: Annotated[Optional[str], typer.Option("--db", help="Store: a SQLite file (default wiretrail.db; env WIRETRAIL_DB).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default ./wiretrail.toml).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+) -> None:
+    """Global options, read before any command."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        state.settings = load_settings(config=config, overrides={"db": db})
+    except WiretrailError as exc:
+        raise _fail(str(exc), 2) from exc
+    state.quiet = quiet or bool(os.environ.get("NO_COLOR"))
+
+
+def _open():
+    try:
+        return open_store(state.settings.db)
+    except WiretrailError as exc:
+        raise _fail(str(exc), 2) from exc
+
+
+def _show_progress() -> bool:
+    return not state.quiet and err.is_terminal
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (searched recursively): text, HTML, CSV, JSON Lines, RSS/Atom, WARC.")],
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Processes for cleaning and spaCy (default 2).")] = None,
+) -> None:
+    """Read, clean, segment and store news copies.
+
+    Example: wiretrail ingest ../shared/corpus/seeds/ examples/
+    """
+    settings = state.settings
+    if workers is not None:
+        settings = settings.with_overrides("argument", {"workers": workers})
+    store = _open()
+    try:
+        if _show_progress():
+            with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed} inputs"), TimeElapsedColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("ingesting", total=None)
+                report = run_ingest(store, paths, settings=settings, progress=lambda r: bar.update(task, completed=r.inputs))
+        else:
+            report = run_ingest(store, paths, settings=settings)
+    except WiretrailError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        store.close()
+    for failure in report.failures:
+        err.print(f"failed: {failure.source}: {failure.error}", markup=False, highlight=False)
+    if not state.quiet:
+        err.print(_summary(report), markup=False, highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _summary(report: IngestReport) -> str:
+    return (
+        f"{report.added} documents added ({report.existing} already stored), "
+        f"{report.segments} segments, {report.sentences} sentences, {report.links} links, "
+        f"{report.removed_lines} lines of page furniture removed, {len(report.failures)} failed"
+    )
+
+
+@app.command()
+def docs(
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many rows.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind: article, live-blog, live-updates.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """List stored documents: id, title, outlet, published, kind, segments, flags.
+
+    Example: wiretrail docs --kind live-blog
+    """
+    if format not in LIST_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    store = _open()
+    try:
+        documents = list(store.documents(DocumentQuery(kind=kind, limit=limit)))
+        seg_counts = store.segment_counts()
+    finally:
+        store.close()
+    rows = []
+    for doc in documents:
+        record = document_record(doc)
+        record.pop("text")
+        record["segments"] = seg_counts.get(doc.id, 0)
+        record["flags"] = list(doc.flags)
+        rows.append(record)
+    if format == "table":
+        table = Table("id", "title", "outlet", "published", "kind", "segments", "flags")
+        for r in rows:
+            table.add_row(r["id"], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"]))
+        out.print(table)
+    else:
+        _print_records(rows, format)
+    if not rows:
+        raise typer.Exit(1)
+
+
+def _print_records(rows: list[dict], format: str) -> None:
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="A document id, or its first characters.")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show a document's clean text with its segments, dates and authors.
+
+    Example: wiretrail show 3f2a
+    """
+    store = _open()
+    try:
+        matches = store.resolve_id(doc_id)
+        if len(matches) != 1:
+            problem = "no document has" if not matches else f"{len(matches)} documents have"
+            raise _fail(f"{problem} an id starting with {doc_id!r}")
+        doc = store.document(matches[0])
+        segments = list(store.segments(matches[0]))
+    finally:
+        store.close()
+    assert doc is not None
+    if format == "json":
+        record = document_record(doc)
+        record["segments"] = [segment_record(s) for s in segments]
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    meta = document_record(doc)
+    out.print(f"[bold]{doc.title or '(no title)'}[/bold]", highlight=False)
+    for key in ("id", "source", "published", "updated", "kind", "outlet", "republisher", "credits", "authors", "truncated"):
+        value = meta[key]
+        if value not in (None, [], False):
+            out.print(f"{key}: {', '.join(value) if isinstance(value, list) else value}", markup=False, highlight=False)
+    for seg in segments:
+        stamp = seg.posted_at.isoformat() if seg.posted_at else (seg.reference_date.isoformat() if seg.reference_date else "undated")
+        by = f" · {seg.author}" if seg.author else ""
+        out.rule(f"[{seg.index}] {seg.kind.value} · {stamp}{by}", style="dim")
+        out.print(doc.text[seg.start : seg.end], markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the tables into.")],
+    format: Annotated[str, typer.Option("--format", help="jsonl.")] = "jsonl",
+) -> None:
+    """Export the store as tables: documents.jsonl, segments.jsonl.
+
+    Example: wiretrail export --format jsonl --out out/
+    """
+    if format not in EXPORT_FORMATS:
+        raise _fail(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}", 2)
+    store = _open()
+    try:
+        counts = run_export(store, out_dir, format=format)
+    finally:
+        store.close()
+    if not state.quiet:
+        err.print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out_dir}", markup=False, highlight=False)
+
+
+@app.command()
+def links(
+    doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only links of this document (an id prefix works).")] = None,
+    relation: Annotated[Optional[str], typer.Option("--relation", help="duplicate, shares-passages or rewrite-of.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """List links between documents: which copies, repeats or rewrites which, and who was first.
+
+    Example: wiretrail links --relation shares-passages
+    """
+    if format not in LIST_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    store = _open()
+    try:
+        if doc_id is not None:
+            matches = store.resolve_id(doc_id)
+            if len(matches) != 1:
+                raise _fail(f"{'no' if not matches else len(matches)} documents have an id starting with {doc_id!r}")
+            doc_id = matches[0]
+        found = store.links(doc_id, relation=relation)
+        titles = {d.id: (d.title or d.source) for d in store.documents()}
+    finally:
+        store.close()
+    rows = [link_record(link) for link in found]
+    if format == "table":
+        table = Table("from (copy)", "to (source)", "relation", "score", "shared passages", "first")
+        for r in rows:
+            first = "unknown" if r["first"] is None else ("from" if r["first"] == r["from_doc"] else "to")
+            table.add_row(
+                f"{r['from_doc']} {titles.get(r['from_doc'], '')[:40]}", f"{r['to_doc']} {titles.get(r['to_doc'], '')[:40]}",
+                r["relation"], f"{r['score']:.2f}", str(len(r["shared"])), first,
+            )  # fmt: skip
+        out.print(table)
+    else:
+        _print_records(rows, format)
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def failures(
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many rows.")] = 50,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """List inputs that could not be ingested, newest first, with the reason.
+
+    Example: wiretrail failures --limit 10
+    """
+    if format not in LIST_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    store = _open()
+    try:
+        found = store.failures(limit=limit)
+    finally:
+        store.close()
+    rows = [{"at": f.at.isoformat(timespec="seconds"), "source": f.source, "stage": f.stage, "error": f.error} for f in found]
+    if format == "table":
+        table = Table("at", "source", "stage", "error")
+        for r in rows:
+            table.add_row(r["at"], r["source"], r["stage"], r["error"])
+        out.print(table)
+    else:
+        _print_records(rows, format)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,136 @@
+"""Bytes to text: the encoding is detected, never assumed.
+
+    1. a byte-order mark decides (UTF-8, UTF-16, UTF-32)
+    2. NUL bytes early on mean binary content, not text
+    3. strict UTF-8; a multi-byte character cut off in the last bytes is dropped and flagged
+    4. a charset the transport or the page declared (HTTP Content-Type, <meta charset>)
+    5. mostly-ASCII bytes: windows-1252, as browsers assume for unlabeled Western text
+    6. charset-normalizer's best guess, windows-1252 on a near tie; no guess means binary content
+
+Single-byte Latin code pages often decode the same bytes equally plausibly, and charset-normalizer
+then picks by table order (cp1250 read Spanish 'ñ' as 'ń'). Near a tie windows-1252, the most
+common on the web, wins; unlabeled Czech or Turkish text can then be misread: label it (a <meta
+charset> or HTTP header) or convert it to UTF-8. tests/test_ingest_decode.py holds the samples.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from ..errors import BinaryInput
+
+log = logging.getLogger(__name__)
+
+BINARY_SNIFF_BYTES = 1024  # NUL bytes this early are binary content: no text encoding we read has them
+MAX_UTF8_TAIL = 3  # a UTF-8 character is at most 4 bytes, so a cut leaves at most 3 of them
+# Below this share of non-ASCII bytes charset detection has too little evidence: it took English
+# pages with a few curly quotes (cp1252 0x92) for cp852 or cp1250. Re-run evals/html_extraction.py
+# after a change.
+WESTERN_FALLBACK_MAX_NON_ASCII = 0.01
+# A near tie between windows-1252 and the detector's choice: French read as iso8859-14 differed
+# by 0.001 chaos and 0.03 coherence; Polish truly in cp1250 by 0.09 coherence.
+LATIN_TIE_CHAOS = 0.01
+LATIN_TIE_COHERENCE = 0.05
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# WHATWG Encoding: these labels mean windows-1252 on the web (its C1 range holds curly quotes).
+_ASCII = bytes(range(0x80))
+_WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text with the encoding it was read in; `ends_mid_character` marks bytes cut off mid-character."""
+
+    text: str
+    encoding: str
+    ends_mid_character: bool = False
+
+
+def decode_bytes(data: bytes, *, source: str, declared: str | None = None) -> DecodedText:
+    """Decode `data`, detecting its encoding; newlines become '\\n'.
+
+    `declared` is a charset named by the transport or the document itself; it is honoured when the
+    bytes are not valid UTF-8 (pages often declare latin-1 and are UTF-8, never the reverse).
+    Raises `BinaryInput` when the bytes are no text in any encoding we can detect.
+    """
+    decoded = _decode(data, source=source, declared=declared)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    return DecodedText(text, decoded.encoding, decoded.ends_mid_character)
+
+
+def normalize_charset(name: str | None) -> str | None:
+    """Python's codec name for a declared charset, web aliases applied; None if unknown."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        log.debug("unknown charset %r ignored", name)
+        return None
+    return _WEB_ALIASES.get(codec, codec)
+
+
+def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
+    # 1. byte-order mark
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data[len(bom) :].decode(encoding), encoding)
+            except UnicodeDecodeError as err:
+                raise BinaryInput(source, f"binary content, not text ({encoding} BOM, {err.reason})") from None
+    # 2. binary sniff
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise BinaryInput(source, "binary content, not text")
+    # 3. UTF-8, possibly cut inside its last character
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.start >= len(data) - MAX_UTF8_TAIL:
+            log.debug("%s: ends inside a UTF-8 character; %d bytes dropped", source, len(data) - err.start)
+            return DecodedText(data[: err.start].decode("utf-8"), "utf-8", ends_mid_character=True)
+    # 4. declared charset
+    encoding = normalize_charset(declared)
+    if encoding and encoding != "utf-8":
+        text = _try_decode(data, encoding)
+        if text is not None:
+            return DecodedText(text, encoding)
+        log.debug("%s: declared charset %s does not fit the bytes; detecting", source, declared)
+    # 5. mostly ASCII: windows-1252
+    non_ascii = len(data.translate(None, _ASCII))
+    if non_ascii < WESTERN_FALLBACK_MAX_NON_ASCII * len(data):
+        text = _try_decode(data, "cp1252")
+        if text is not None:
+            return DecodedText(text, "cp1252")
+    # 6. detection
+    results = from_bytes(data)
+    best = results.best()
+    if best is None:
+        raise BinaryInput(source, "binary content, not text")
+    western = next((r for r in results if "cp1252" in r.could_be_from_charset), None)
+    if (
+        western is not None
+        and western.chaos <= best.chaos + LATIN_TIE_CHAOS
+        and western.coherence >= best.coherence - LATIN_TIE_COHERENCE
+    ):
+        return DecodedText(_try_decode(data, "cp1252") or "", "cp1252")
+    return DecodedText(str(best), best.encoding)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding == "cp1252":  # its five unassigned bytes are C1 controls on the web
+            return data.decode("latin-1")
+        return None

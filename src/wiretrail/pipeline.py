@@ -1,0 +1,282 @@
+"""Per-document work and the streaming ingest that drives it.
+
+Per-document work (`analyze_batch`) is a pure function of its inputs plus read-only resources
+(the spaCy model): it runs in this process, in a process pool, or later on Dask workers
+unchanged. `ingest` streams inputs through it in batches and writes each batch to the store in
+one transaction, so memory stays flat however large the corpus is.
+
+    inputs -> 1. read (ingest/) -> 2. skip known ids -> 3. clean -> 4. segment
+           -> 5. sentences (spaCy) -> 6. fingerprints -> 7. write batch (store/)
+           -> 8. match against the stored index, update links (provenance/)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+
+from . import nlp
+from .clean import clean_text
+from .ids import content_hash, document_id
+from .ingest import iter_inputs
+from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
+from .provenance import update_provenance
+from .provenance.fingerprints import fingerprint_sentences
+from .segment import segment_document
+from .segment.stamps import parse_stamp_line
+from .settings import Settings
+from .store.base import Store
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: keeps both cores busy, memory bounded
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did; `failures` name each bad input and the reason."""
+
+    inputs: int = 0
+    added: int = 0
+    existing: int = 0
+    segments: int = 0
+    sentences: int = 0
+    removed_lines: int = 0
+    words: int = 0
+    links: int = 0  # document links written or rewritten by this ingest
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+ProgressCallback = Callable[[IngestReport], None]
+
+
+# -- per-document work ------------------------------------------------------------------------
+
+
+def raw_document_id(raw: RawDocument) -> str:
+    return document_id(raw.content_sha or content_hash(raw.text), raw.url)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A cleaned, segmented document waiting for its sentences."""
+
+    document: Document
+    segments: tuple[Segment, ...]
+    paragraphs: tuple[tuple[int, int, int], ...]  # (segment index, start, end) of each text line
+
+
+def _paragraphs(text: str, segments: Sequence[Segment]) -> tuple[tuple[int, int, int], ...]:
+    """Lines of each segment: a sentence never crosses a line break or a segment boundary."""
+    out = []
+    for seg in segments:
+        pos = seg.start
+        for line in text[seg.start : seg.end].split("\n"):
+            stripped = line.strip()
+            if stripped and not _is_furniture_line(stripped, seg):
+                lead = len(line) - len(line.lstrip())
+                out.append((seg.index, pos + lead, pos + lead + len(stripped)))
+            pos += len(line) + 1
+    return tuple(out)
+
+
+def _is_furniture_line(line: str, seg: Segment) -> bool:
+    """A live-blog stamp line or a lone list bullet is structure, not a sentence of reporting."""
+    if line in {"-", "•", "*"}:
+        return True
+    return seg.kind is SegmentKind.ENTRY and parse_stamp_line(line) is not None
+
+
+def prepare_document(raw: RawDocument) -> _Prepared:
+    cleaned = clean_text(raw)
+    doc_id = raw_document_id(raw)
+    segmentation = segment_document(
+        doc_id, cleaned.text, published=cleaned.published, title=cleaned.title
+    )
+    document = Document(
+        id=doc_id,
+        source=raw.source,
+        text=cleaned.text,
+        url=raw.url,
+        title=cleaned.title,
+        published=cleaned.published,
+        updated=cleaned.updated,
+        kind=segmentation.kind,
+        outlet=cleaned.outlet,
+        republisher=cleaned.republisher,
+        credits=cleaned.credits,
+        authors=cleaned.authors,
+        truncated=cleaned.truncated,
+        content_hash=raw.content_sha or content_hash(raw.text),
+        removed_lines=len(cleaned.removed_lines),
+        fetched_at=raw.fetched_at,
+        ingested_at=datetime.now(timezone.utc),
+    )
+    segments = segmentation.segments
+    return _Prepared(document, segments, _paragraphs(cleaned.text, segments))
+
+
+def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[AnalyzedDocument | Failure]:
+    """Clean, segment, split into sentences and fingerprint; one result per input, in order.
+
+    A document that fails at any stage becomes a `Failure` naming its source; the rest of the
+    batch goes on.
+    """
+    prepared: list[_Prepared | Failure] = []
+    for raw in raws:
+        try:
+            prepared.append(prepare_document(raw))
+        except Exception as exc:  # a bad document must not stop the batch
+            log.debug("cleaning %s failed", raw.source, exc_info=True)
+            prepared.append(Failure(raw.source, "clean", f"{type(exc).__name__}: {exc}"))
+
+    texts = [
+        p.document.text[start:end]
+        for p in prepared
+        if isinstance(p, _Prepared)
+        for _, start, end in p.paragraphs
+    ]
+    spans = nlp.sentence_spans(texts, model=model)
+    results: list[AnalyzedDocument | Failure] = []
+    for item in prepared:
+        if isinstance(item, Failure):
+            results.append(item)
+            continue
+        sentences: list[Sentence] = []
+        doc_id = item.document.id
+        for seg_index, start, _end in item.paragraphs:
+            for s_start, s_end in next(spans):
+                sentences.append(Sentence(doc_id, seg_index, len(sentences), start + s_start, start + s_end))
+        text = item.document.text
+        fingerprints = fingerprint_sentences([text[s.start : s.end] for s in sentences])
+        results.append(AnalyzedDocument(item.document, item.segments, tuple(sentences), tuple(fingerprints)))
+    return results
+
+
+def _init_worker(model: str) -> None:
+    nlp.load_sentence_pipeline(model)  # once per worker process, not once per batch
+
+
+# -- streaming ingest -------------------------------------------------------------------------
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def ingest(
+    store: Store,
+    inputs: Iterable[str | Path | RawDocument],
+    *,
+    settings: Settings = Settings(),
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Read, clean, segment and store every input; bad inputs are recorded, never fatal.
+
+    Paths (files or folders) are read by the readers in `wiretrail.ingest`; `RawDocument`s
+    are taken as they are (the API and fetchers build those). Idempotent: a document whose id
+    the store already holds is skipped before any work is done on it.
+    """
+    report = IngestReport()
+    stream = _raw_stream(inputs, max_bytes=settings.max_input_bytes)
+    head = list(islice(stream, settings.parallel_threshold))
+    workers = min(settings.workers, os.cpu_count() or 1)
+    parallel = workers > 1 and len(head) >= settings.parallel_threshold
+    stream = _chain(head, stream)
+    batches = _batches(stream, settings.batch_size)
+    if not parallel:
+        for batch in batches:
+            todo, failures = _triage(store, batch, report)
+            results = analyze_batch(todo, model=settings.spacy_model) if todo else []
+            _write(store, results, failures, report, progress)
+        return report
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(settings.spacy_model,)
+    ) as pool:
+        pending: deque[tuple[Future, list[Failure]]] = deque()
+        for batch in batches:
+            todo, failures = _triage(store, batch, report)
+            pending.append((pool.submit(analyze_batch, todo, model=settings.spacy_model), failures))
+            while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                future, fails = pending.popleft()
+                _write(store, future.result(), fails, report, progress)
+        while pending:
+            future, fails = pending.popleft()
+            _write(store, future.result(), fails, report, progress)
+    return report
+
+
+def _raw_stream(inputs: Iterable[str | Path | RawDocument], *, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    paths: list[str | Path] = []
+    for item in inputs:
+        if isinstance(item, RawDocument):
+            if paths:
+                yield from iter_inputs(paths, max_bytes=max_bytes)
+                paths = []
+            yield item
+        else:
+            paths.append(item)
+    if paths:
+        yield from iter_inputs(paths, max_bytes=max_bytes)
+
+
+def _chain(head: list, tail: Iterator) -> Iterator:
+    yield from head
+    yield from tail
+
+
+def _triage(
+    store: Store, batch: list[RawDocument | Failure], report: IngestReport
+) -> tuple[list[RawDocument], list[Failure]]:
+    """Split a batch into work to do and failures; drop documents already stored or repeated."""
+    failures = [item for item in batch if isinstance(item, Failure)]
+    raws = [item for item in batch if isinstance(item, RawDocument)]
+    report.inputs += len(batch)
+    ids = [raw_document_id(raw) for raw in raws]
+    known = store.known_ids(ids)
+    todo, seen = [], set()
+    for raw, doc_id in zip(raws, ids):
+        if doc_id in known or doc_id in seen:
+            report.existing += 1
+            continue
+        seen.add(doc_id)
+        todo.append(raw)
+    return todo, failures
+
+
+def _write(
+    store: Store,
+    results: list[AnalyzedDocument | Failure],
+    failures: list[Failure],
+    report: IngestReport,
+    progress: ProgressCallback | None,
+) -> None:
+    docs = [r for r in results if isinstance(r, AnalyzedDocument)]
+    failures = failures + [r for r in results if isinstance(r, Failure)]
+    written = store.write_batch(docs, failures)
+    if written.added_ids:
+        report.links += len(update_provenance(store, written.added_ids).links)
+    report.added += written.added
+    report.existing += written.existing
+    report.segments += written.segments
+    report.sentences += written.sentences
+    report.removed_lines += sum(d.document.removed_lines for d in docs)
+    report.words += sum(len(d.document.text.split()) for d in docs)
+    report.failures.extend(failures)
+    for failure in failures:
+        log.warning("%s: %s", failure.source, failure.error)
+    if progress is not None:
+        progress(report)

@@ -1,0 +1,120 @@
+"""Find the stored sentences that a new document's sentences copy.
+
+Candidates come from the store's index (exact keys, then LSH band keys), so a new document is
+matched against everything ingested before without re-reading the corpus; only the candidate
+sentences' text is read, to verify them. Matching is symmetric, so the rows found do not depend
+on which of two documents was ingested first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..model import Document, Segment, Sentence, SentenceMatch
+from .fingerprints import MIN_MATCH_TOKENS, shingle_set
+
+log = logging.getLogger(__name__)
+
+VERIFY_JACCARD = 0.5  # word-3-gram Jaccard for a near-duplicate sentence
+VERIFY_CONTAINMENT = 0.8  # ... or the shorter sentence's shingles this much inside the longer
+# (a copy that adds a clause, 'Meanwhile on the frontlines, ...', keeps most of the original)
+MAX_MATCHES_PER_SENTENCE = 50  # 10,000 copies of one text: link to 50, not to all of them
+
+
+@dataclass(slots=True)
+class TextCache:
+    """Texts and sentence offsets of documents read for verification, read once each."""
+
+    store: object
+    docs: dict[str, tuple[Document, list[Sentence], dict[int, Segment]]] = field(default_factory=dict)
+
+    def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
+        if doc_id not in self.docs:
+            doc = self.store.document(doc_id)
+            sentences = self.store.sentences(doc_id)
+            segments = {s.index: s for s in self.store.segments(doc_id)}
+            self.docs[doc_id] = (doc, sentences, segments)
+        return self.docs[doc_id]
+
+    def sentence_text(self, doc_id: str, idx: int) -> str:
+        doc, sentences, _ = self.get(doc_id)
+        s = sentences[idx]
+        return doc.text[s.start : s.end]
+
+    def segment_of(self, doc_id: str, idx: int) -> int:
+        return self.get(doc_id)[1][idx].segment_index
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard of word 3-gram shingles, raised to the containment score when one contains the other."""
+    sa, sb = shingle_set(a), shingle_set(b)
+    if not sa or not sb:
+        return 0.0
+    inter = len(sa & sb)
+    jaccard = inter / len(sa | sb)
+    containment = inter / min(len(sa), len(sb))
+    if jaccard >= VERIFY_JACCARD:
+        return jaccard
+    return containment if containment >= VERIFY_CONTAINMENT else jaccard
+
+
+def is_match(score: float) -> bool:
+    return score >= VERIFY_JACCARD
+
+
+def _ordered(doc: str, sent: int, other: str, other_sent: int, score: float, method: str) -> SentenceMatch:
+    if (doc, sent) <= (other, other_sent):
+        return SentenceMatch(doc, sent, other, other_sent, round(score, 4), method)
+    return SentenceMatch(other, other_sent, doc, sent, round(score, 4), method)
+
+
+def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
+    """Verified matches between `doc_id`'s sentences and every stored sentence (itself included,
+    across segments: a live blog reposting its own entry)."""
+    prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= MIN_MATCH_TOKENS]
+    by_exact: dict[int, list[int]] = defaultdict(list)
+    by_band: dict[int, list[int]] = defaultdict(list)
+    for f in prints:
+        by_exact[f.exact].append(f.sentence_index)
+        for key in f.bands:
+            by_band[key].append(f.sentence_index)
+
+    found: dict[tuple[int, str, int], tuple[float, str]] = {}
+    exact_hits: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for key, other, other_idx in store.exact_candidates(list(by_exact)):
+        exact_hits[key].append((other, other_idx))
+    for key, hits in exact_hits.items():
+        for other, other_idx in sorted(hits)[: MAX_MATCHES_PER_SENTENCE + len(by_exact[key])]:
+            for idx in by_exact[key]:
+                found[(idx, other, other_idx)] = (1.0, "exact")
+    band_pairs: set[tuple[int, str, int]] = set()
+    for key, other, other_idx in store.band_candidates(list(by_band)):
+        for idx in by_band[key]:
+            if (idx, other, other_idx) not in found:
+                band_pairs.add((idx, other, other_idx))
+
+    per_sentence: dict[int, int] = defaultdict(int)
+    for idx, other, other_idx in sorted(found):
+        per_sentence[idx] += 1
+    for idx, other, other_idx in sorted(band_pairs):
+        if per_sentence[idx] >= MAX_MATCHES_PER_SENTENCE:
+            continue
+        score = similarity(cache.sentence_text(doc_id, idx), cache.sentence_text(other, other_idx))
+        if is_match(score):
+            found[(idx, other, other_idx)] = (score, "minhash")
+            per_sentence[idx] += 1
+
+    matches = []
+    for (idx, other, other_idx), (score, method) in found.items():
+        if other == doc_id and (idx == other_idx or cache.segment_of(doc_id, idx) == cache.segment_of(doc_id, other_idx)):
+            continue  # the same sentence, or a line repeated inside one entry (headline + teaser)
+        matches.append(_ordered(doc_id, idx, other, other_idx, score, method))
+    return sorted(set(matches), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
+
+
+def pairs_of(matches: Iterable[SentenceMatch]) -> set[tuple[str, str]]:
+    """The document pairs (other than a document with itself) that matches connect."""
+    return {(m.doc_a, m.doc_b) if m.doc_a < m.doc_b else (m.doc_b, m.doc_a) for m in matches if m.doc_a != m.doc_b}

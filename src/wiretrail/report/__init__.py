@@ -1,0 +1,1 @@
+"""Reports and exports read from the store."""

