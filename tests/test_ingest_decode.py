@@ -22,6 +22,7 @@ LEGACY = {  # invented sentences in the code page their language used before UTF
     "French": ("Le maire a déclaré à la presse que le pont rouvrira. « Nous sommes très reconnaissants », a-t-il ajouté.", "cp1252"),
     "Spanish": ("El alcalde señaló que el puente reabrirá mañana; los niños volverán a la escuela en Cádiz.", "cp1252"),
     "German": ("Der Bürgermeister erklärte, die Brücke werde wieder geöffnet. Die Fähre fährt bis Freitag über den Fluß.", "cp1252"),
+    "Italian": ("Il sindaco ha dichiarato che il ponte riaprirà venerdì; la città è pronta, perché i lavori sono finiti.", "cp1252"),
     "English": ("The council’s “temporary” ferry—run since November—costs 2.50 per crossing; café owners agree.", "cp1252"),
     "Polish": ("Burmistrz powiedział, że most zostanie ponownie otwarty po naprawach. Prom będzie kursował do piątku.", "cp1250"),
     "Russian": ("Мэр заявил, что мост будет вновь открыт после ремонта. Паром будет ходить до пятницы.", "cp1251"),
@@ -35,7 +36,7 @@ def test_legacy_code_pages_are_detected_not_assumed(language):
     assert decoded.text == text + "\n"
 
 
-@pytest.mark.xfail(strict=True, reason="a near tie goes to windows-1252: unlabeled cp1250 Czech is misread")
+@pytest.mark.xfail(strict=True, reason="a near tie goes to windows-1252: unlabeled cp1250 Czech is misread")  # see decode.py
 def test_unlabeled_czech_in_cp1250():
     text = "Starosta řekl, že most bude po opravách znovu otevřen. Přívoz bude jezdit do pátku.\n"
     assert decode_bytes(text.encode("cp1250"), source="s").text == text

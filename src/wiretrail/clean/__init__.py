@@ -6,8 +6,8 @@
              -> 4. reporting      (plain text only: the prose region of a flattened page)
              -> 5. title, outlet, republisher, truncation
 
-Lines are never edited, only kept or dropped, so every kept line is a verbatim slice of the
-input. The title comes from the ' date' header line (which then is not part of the text), else
+Lines are kept or dropped, never edited (only trailing whitespace and '\r' go), so every kept
+line reads exactly as in the input. The title comes from the ' date' header line (which then is not part of the text), else
 from a headline that opens the text (which stays in the text: the segmenter reads it as the
 lead's headline). Metadata a reader found (`raw.title`, `raw.published`, ...) wins over guesses.
 """
@@ -41,7 +41,9 @@ class CleanedText:
     credits: tuple[str, ...]  # agency credits, e.g. ('AFP', 'AP', 'dpa', 'Reuters')
     authors: tuple[str, ...]
     truncated: bool
-    removed_lines: tuple[str, ...]  # the furniture lines dropped, in text order
+    # every non-blank input line left out, in text order, except the ' date' header line:
+    # furniture, credit lines, a 'Published ...' line, lines outside the reporting region
+    removed_lines: tuple[str, ...]
 
 
 def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> CleanedText:
@@ -52,7 +54,8 @@ def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> Cleane
     """
     if select_region is None:
         select_region = raw.media_type != "text/html"
-    lines = [line.rstrip() for line in raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
 
     # 1. header line
     header = parse_header(lines)
@@ -75,9 +78,9 @@ def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> Cleane
     published, updated = header.published, header.updated
     stamp_line = find_published_line(lines, body) if header.line is None else None
     if stamp_line is not None:
-        body = [i for i in body if i != stamp_line[0]]
-        published, updated = stamp_line[1] or published, stamp_line[2] or updated
-    title = header.title if header.line is not None else guess_title(lines, body)
+        body = [i for i in body if i != stamp_line.line]
+        published, updated = stamp_line.published, stamp_line.updated
+    title = header.title or guess_title(lines, body)
     publisher = find_publisher(lines, appeals=[lines[i] for i in sorted(furniture.appeals)])
     kept = set(body)
     removed = tuple(

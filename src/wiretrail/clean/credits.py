@@ -68,7 +68,9 @@ class Credits:
 
 
 def canonical_agency(name: str) -> str | None:
-    return _CANONICAL.get(name.strip())
+    """'The AP' -> 'AP', 'Agence France-Presse' -> 'AFP'; None for a name that is no agency."""
+    name = name.strip()
+    return _CANONICAL.get(name) or _CANONICAL.get(name.removeprefix("The "))
 
 
 def parse_credit_line(line: str) -> tuple[str, ...] | None:

@@ -4,8 +4,10 @@ A flattened page is a column of lines: menus, teaser lists and footers are runs 
 lines; reporting is prose (long lines, dense in function words) with a few short lines between
 (headlines, live-blog stamps, captions). So:
 
-1. each line is PROSE, SHORT, STAMP (a live-blog time stamp) or SEPARATOR ('-');
-2. prose and stamps anchor blocks; a run of more than `MAX_GAP` short lines ends a block;
+1. each line is PROSE, a short finished SENTENCE, SHORT, STAMP (a live-blog time stamp) or
+   SEPARATOR ('-');
+2. prose and stamps anchor blocks, and so does a short sentence close under prose; a run of
+   more than `MAX_GAP` short lines ends a block;
 3. blocks whose prose outweighs `MIN_BLOCK_SHARE` of the heaviest block are kept, and lighter
    ones with runs of prose near a kept block (a fact box split the story); kept from their
    first anchor to their last, with up to `LEAD_LINES` short lines above (a headline); a text
@@ -81,7 +83,8 @@ def is_prose(line: str) -> bool:
     if not words:
         return False
     function = sum(w.lower() in STOPWORDS for w in words) / len(words)
-    floor = MIN_STOPWORD_DENSITY_LONG_SENTENCE if ended and n >= LONG_SENTENCE_WORDS else MIN_STOPWORD_DENSITY
+    long_sentence = ended and n >= LONG_SENTENCE_WORDS
+    floor = MIN_STOPWORD_DENSITY_LONG_SENTENCE if long_sentence else MIN_STOPWORD_DENSITY
     if function < floor:
         return False
     if ended:
@@ -129,22 +132,29 @@ def select_reporting(lines: list[str], candidates: list[int]) -> frozenset[int]:
                     grown = True
                     break
     # a kept block close under another continues its story: the line above it is no headline
-    continued = {k for k in chosen if k - 1 in chosen and _gap(kinds, blocks[k - 1], blocks[k]) <= BRIDGE_GAP}
+    continued = {
+        k for k in chosen if k - 1 in chosen and _gap(kinds, blocks[k - 1], blocks[k]) <= BRIDGE_GAP
+    }
     keep: set[int] = set()
     for k in sorted(chosen):
         block = blocks[k]
-        preamble = sum(kind is LineKind.SHORT for kind in kinds[: block.first])
+        preamble = sum(map(_is_filler, kinds[: block.first]))
         lead = preamble if preamble <= PREAMBLE_LINES else 0 if k in continued else LEAD_LINES
         start = block.first
         while start > 0 and lead and kinds[start - 1] is not LineKind.PROSE:
             start -= 1
-            lead -= kinds[start] is LineKind.SHORT
+            lead -= _is_filler(kinds[start])
         keep.update(range(start, block.last + 1))
     return frozenset(i for k, i in enumerate(candidates) if k not in keep)
 
 
+def _is_filler(kind: LineKind) -> bool:
+    """Lines between blocks: short ones, and short sentences too far from prose to anchor."""
+    return kind is LineKind.SHORT or kind is LineKind.SENTENCE
+
+
 def _gap(kinds: list[LineKind], before: _Block, after: _Block) -> int:
-    return sum(kind is LineKind.SHORT for kind in kinds[before.last + 1 : after.first])
+    return sum(map(_is_filler, kinds[before.last + 1 : after.first]))
 
 
 def _blocks(lines: list[str], candidates: list[int], kinds: list[LineKind]) -> list[_Block]:

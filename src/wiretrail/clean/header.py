@@ -22,6 +22,7 @@ _HEADER = re.compile(r"^\s?date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*(.*)$")
 _PUBLISHED = re.compile(r"(?:(?<=[^\W\d_])|\s|^)Published:?\s+(?P<date>.+?)\s*$")
 _UPDATED = re.compile(r"(?i)(?:last\s+)?updated:?\s+(?P<date>.+?)\s*$")
 _STAMP_SPLIT = re.compile(r"(?i)(?<=\S)\s*(?=(?:last\s+)?updated:?\s)")
+_STAMP_LINE = re.compile(r"(?i)(?:first\s+)?published\b|(?:last\s+)?updated\b")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -44,7 +45,7 @@ _TERMINAL = ".;,:"  # a headline may end in ? or ! or a quote, never in a full s
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """What the header line said; `line` is its index, None when the text has no header."""
+    """What a header line said; `line` is its index, None when no line of its own held it."""
 
     line: int | None = None
     title: str | None = None
@@ -66,13 +67,13 @@ def parse_header(lines: list[str]) -> Header:
     except ValueError:
         return Header()
     published = Timestamp.from_date(header_day, DateOrigin.HEADER)
-    title, stamped_pub, updated = split_published(rest)
-    if stamped_pub is not None and stamped_pub.day == header_day:
-        published = stamped_pub  # same day, perhaps with the time of day as well
-    return Header(first, title or None, published, updated)
+    stamped = split_published(rest)
+    if stamped.published is not None and stamped.published.day == header_day:
+        published = stamped.published  # the same day, perhaps with the time of day as well
+    return Header(first, stamped.title, published, stamped.updated)
 
 
-def split_published(text: str) -> tuple[str, Timestamp | None, Timestamp | None]:
+def split_published(text: str) -> Header:
     """Split 'Title Published <date> last updated <date>' into the title and its two dates.
 
     The split is taken only when the date parses, so a headline that merely contains the word
@@ -85,12 +86,12 @@ def split_published(text: str) -> tuple[str, Timestamp | None, Timestamp | None]
         if published is not None:
             upd = _UPDATED.match(updated_part[0].strip()) if updated_part else None
             updated = parse_date(upd.group("date")) if upd else None
-            return text[: match.start()].strip(), published, updated
+            return Header(None, text[: match.start()].strip() or None, published, updated)
     upd = _UPDATED.search(text)
     updated = parse_date(upd.group("date")) if upd else None
     if upd is not None and updated is not None:
-        return text[: upd.start()].strip(), None, updated
-    return text.strip(), None, None
+        return Header(None, text[: upd.start()].strip() or None, None, updated)
+    return Header(None, text.strip() or None)
 
 
 def parse_date(text: str) -> Timestamp | None:
@@ -108,17 +109,15 @@ def parse_date(text: str) -> Timestamp | None:
     return Timestamp(datetime(value.year, value.month, value.day), DatePrecision.DAY, DateOrigin.HEADER)
 
 
-def find_published_line(lines: list[str], kept: list[int]) -> tuple[int, Timestamp | None, Timestamp | None] | None:
-    """A standalone 'Published <date> [Updated <date>]' line near the top: its index and dates."""
+def find_published_line(lines: list[str], kept: list[int]) -> Header | None:
+    """A standalone 'Published <date> [Updated <date>]' line near the top, with its dates."""
     for i in kept[:PUBLISHED_LINE_SEARCH]:
         line = lines[i].strip()
-        if not re.match(r"(?i)(?:first\s+)?published\b|(?:last\s+)?updated\b", line):
+        if not _STAMP_LINE.match(line) or len(line.split()) > TITLE_MAX_WORDS:
             continue
-        if len(line.split()) > TITLE_MAX_WORDS:
-            continue
-        title, published, updated = split_published(line)
-        if not title and (published or updated):
-            return i, published, updated
+        stamped = split_published(line)
+        if stamped.title is None and (stamped.published or stamped.updated):
+            return Header(i, None, stamped.published, stamped.updated)
     return None
 
 

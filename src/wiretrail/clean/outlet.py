@@ -21,7 +21,9 @@ _NAME = r"(?P<name>(?:The\s+)?[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|on|
 _CLAUSE_START = r"(?:^|[.,;:!?]\s+|\b(?:and|but)\s+)"
 _SENTENCE_START = r"(?:^|[.;:!?]\s+)"
 # Sentence-initial words that a capitalised-name pattern would otherwise take for a name.
-_NOT_NAMES = frozenset({"It", "We", "He", "She", "They", "This", "That", "But", "And", "Officials", "Police"})
+_NOT_NAMES = frozenset(
+    {"It", "We", "He", "She", "They", "This", "That", "But", "And", "Officials", "Police"}
+)
 
 # In an appeal, a name as the subject of a clause is the outlet ('The Gazette is there ...'),
 # and so is the name readers are asked to support ('support The Gazette today').

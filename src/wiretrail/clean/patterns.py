@@ -71,9 +71,13 @@ PROMOTION = re.compile(
     r"(?i)\b(?:special\s+offer|act\s+now|free\s+trial|limited[-\s]time|subscribe\s+now|buy\s+now)\b"
 )
 NEWSLETTER = re.compile(r"(?i)\bnewsletters?\b|\binbox\b")
-COOKIES = re.compile(r"(?i)\bcookies?\b.*\b(?:use|accept|consent|settings|policy|preferences|site|website)\b")
+COOKIES = re.compile(
+    r"(?i)\bcookies?\b.*\b(?:use|accept|consent|settings|policy|preferences|site|website)\b"
+)
 # 'Follow live updates here:' — a pointer whose link title is the next line.
-POINTER = re.compile(r"(?i)^\W*(?:follow|read|watch|see|get|find|click)\b.{0,60}\b(?:here|below|at)\s*:\s*$")
+POINTER = re.compile(
+    r"(?i)^\W*(?:follow|read|watch|see|get|find|click)\b.{0,60}\b(?:here|below|at)\s*:\s*$"
+)
 # Markup a flattener let through: tags, or a bare URL.
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|^\W*(?:https?://|www\.)\S+\W*$")
 LEGAL = re.compile(
@@ -81,8 +85,9 @@ LEGAL = re.compile(
     | \ball\s+rights\s+reserved\b
     | \bmay\s+not\s+be\s+(?:published|reproduced|republished|redistributed|broadcast)\b
     | \bis\s+a\s+registered\s+trademark\b
-    | ^\W*(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+(?:policy|statement|notice))?
-          |cookie\s+(?:policy|settings)|contact\s+us|about\s+us|site\s*map|faqs?|rss(?:\s+feeds?)?)\W*$"""
+    | ^\W*(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)
+          |privacy(?:\s+(?:policy|statement|notice))?|cookie\s+(?:policy|settings)
+          |contact\s+us|about\s+us|site\s*map|faqs?|rss(?:\s+feeds?)?)\W*$"""
 )
 # A republisher's disclaimer: 'X is not involved in this news article, it is taken from ...'
 DISCLAIMER = re.compile(

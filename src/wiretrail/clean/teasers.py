@@ -42,7 +42,8 @@ def pointer_targets(lines: list[str], candidates: list[int], pointers: set[int])
             continue
         target = lines[candidates[k + 1]]
         after = lines[candidates[k + 2]] if k + 2 < len(candidates) else ""
-        if _words(target) <= POINTER_TARGET_MAX_WORDS and not ends_sentence(target) and not is_stamp(after):
+        is_title = _words(target) <= POINTER_TARGET_MAX_WORDS and not ends_sentence(target)
+        if is_title and not is_stamp(after):
             out.add(candidates[k + 1])
     return out
 
@@ -73,7 +74,9 @@ def _resumes(lines: list[str], candidates: list[int], k: int) -> bool:
         return True
     if kind is not LineKind.PROSE:
         return False
-    return _words(lines[candidates[k]]) > TEASER_SUMMARY_MAX_WORDS or classify(following) is LineKind.PROSE
+    if _words(lines[candidates[k]]) > TEASER_SUMMARY_MAX_WORDS:
+        return True
+    return classify(following) is LineKind.PROSE
 
 
 def teaser_blocks(lines: list[str], candidates: list[int]) -> set[int]:

@@ -7,7 +7,7 @@
 Segments cover the text in order without overlapping; only whitespace lies between them.
 The document kind follows the structure, with the title as a hint: a page of sections is a
 live blog when its title says 'live' or 'latest' (its stamps were lost in flattening), live
-updates when it says 'updates' or is dated, else an article with sections.
+updates when it says 'updates' or is a dated page of many sections, else an article with sections.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ __all__ = ["Segmentation", "Stamp", "parse_stamp_line", "resolve_days", "segment
 
 _LIVE_TITLE = re.compile(r"\b(?:live|latest)\b", re.IGNORECASE)
 _UPDATES_TITLE = re.compile(r"\bupdates\b", re.IGNORECASE)
+LIVE_UPDATES_MIN_SECTIONS = 5  # a dated page with this many headlined sections is a running
+# page of updates; a wire story with three subheads is still an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,9 @@ def segment_document(
     if sections is not None:
         if title and _LIVE_TITLE.search(title):
             kind = DocumentKind.LIVE_BLOG
-        elif (title and _UPDATES_TITLE.search(title)) or day is not None:
+        elif (title and _UPDATES_TITLE.search(title)) or (
+            day is not None and len(sections) >= LIVE_UPDATES_MIN_SECTIONS
+        ):
             kind = DocumentKind.LIVE_UPDATES
         else:
             kind = DocumentKind.ARTICLE
