@@ -1,6 +1,6 @@
 """Plain-text cleaning against human gold: shingle F1, no cleaning vs `clean_text`, same run.
 
-    .venv/bin/python evals/text_cleaning.py [--verbose] [--worst N]
+    .venv/bin/python evals/text_cleaning.py [--worst N]
 
 Data: the 90 real news pages of ../shared/eval/boilerplate/big5-05/ (`html/`), each with a
 human-written main text (`gold/*.txt`, cp1252). Each page is flattened to plain text the way the
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "eval" / "boilerplate" / "big5-05"
 SHINGLE = 5  # words per shingle: the size the shared README's target is stated for
 
+# not text a reader sees: code, styles, embedded objects (and <head>, whose <title> the body repeats)
 _DROP = ("script", "style", "noscript", "head", "title", "iframe", "object", "embed", "svg", "template")
 _BLOCK = frozenset(
     "address article aside blockquote body br caption center dd div dl dt fieldset figcaption "

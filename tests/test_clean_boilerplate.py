@@ -139,6 +139,21 @@ def test_fictional_outlets_appeal_goes_and_names_the_outlet():
     assert list(cleaned.removed_lines) == [*APPEAL, "Join the conversation", "Share this article"]
 
 
+def test_imperative_appeal_joins_the_appeal_and_prompts_name_the_outlet():
+    appeal = [
+        "Our reporters have been at the harbour since dawn so that you can follow every vote.",
+        "We do not put our coverage behind a paywall.",
+        "Support the Harbour Gazette today – it takes a minute.",
+    ]
+    cleaned = clean_text(RawDocument(source="t", text="\n".join([*STORY[:2], *appeal, *STORY[2:]])))
+    assert cleaned.text.split("\n") == STORY
+    assert cleaned.outlet == "Harbour Gazette"
+    prompt = "Follow the Port Courier on social media for the latest updates"
+    cleaned = clean_text(RawDocument(source="t", text="\n".join([*STORY, prompt])))
+    assert cleaned.text.split("\n") == STORY
+    assert cleaned.outlet == "Port Courier"
+
+
 def test_support_in_reporting_and_in_quotes_is_not_an_appeal():
     assert not is_appeal(STORY[2])  # quoted speech is the speaker's voice, not the outlet's
     assert not is_appeal(STORY[3])
@@ -160,6 +175,13 @@ def test_support_in_reporting_and_in_quotes_is_not_an_appeal():
         "© 2024 Harbour Gazette Ltd. All rights reserved.",
         "Port Daily is not involved in this news article, it is taken from our partners.",
         "Most read",
+        '<a href="https://ads.example.com/click?id=1"><img src="banner.gif"></a>',
+        "https://www.example.com/harbour-gazette",
+        "Next story »",
+        "1 of 3",
+        "From the March 3, 2026 issue of Harbour Monthly.",
+        "(Photo credit: Ann Lee)",
+        "Special offer: three months for £1 - act now!",
     ],
 )
 def test_furniture_lines(line):
@@ -173,6 +195,8 @@ def test_furniture_lines(line):
         "Comments by the minister drew criticism from the opposition on Monday.",
         "Most readers of the report will find its conclusions familiar, the author said.",
         "Subscribers to the ferry pass will pay less from January, the operator said, after months of talks.",
+        "The old site broke when a <br> tag was left in the timetable page, the ferry company said on Monday.",
+        "Next year the ferry will run twice a day, the operator said.",
     ],
 )
 def test_reporting_lines_are_not_furniture(line):

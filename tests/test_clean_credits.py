@@ -47,6 +47,9 @@ def test_dateline_credit_stays_in_the_text(seed_path):
         ("(AFP)", ("AFP",)),
         ("ab (Associated Press and Kyodo)", ("AP", "Kyodo")),
         ("With Agence France-Presse", ("AFP",)),
+        ("jk/ts (MP, Reuters)", ("MP", "Reuters")),  # editors' initials vouch for an unknown agency
+        ("(MP, Reuters)", None),  # without them an unknown acronym is no credit
+        ("jk/ts (in pictures)", None),
         ("Source: Reuters, AP", ("Reuters", "AP")),
         ("With the ferry gone, the town waits.", None),
         ("(file photo)", None),

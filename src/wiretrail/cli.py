@@ -20,6 +20,8 @@ from rich.table import Table
 
 from .errors import WiretrailError
 from .pipeline import IngestReport, ingest as run_ingest
+from .provenance.audit import audit_document
+from .provenance.trace import trace_document
 from .report.export import EXPORT_FORMATS, document_record, export as run_export, link_record, segment_record
 from .settings import Settings, load_settings
 from .store import DocumentQuery, open_store
@@ -233,10 +235,7 @@ def links(
     store = _open()
     try:
         if doc_id is not None:
-            matches = store.resolve_id(doc_id)
-            if len(matches) != 1:
-                raise _fail(f"{'no' if not matches else len(matches)} documents have an id starting with {doc_id!r}")
-            doc_id = matches[0]
+            doc_id = _resolve(store, doc_id)
         found = store.links(doc_id, relation=relation)
         titles = {d.id: (d.title or d.source) for d in store.documents()}
     finally:
@@ -255,6 +254,87 @@ def links(
         _print_records(rows, format)
     if not rows:
         raise typer.Exit(1)
+
+
+def _resolve(store, doc_id: str) -> str:
+    matches = store.resolve_id(doc_id)
+    if len(matches) != 1:
+        raise _fail(f"{'no' if not matches else len(matches)} documents have an id starting with {doc_id!r}")
+    return matches[0]
+
+
+@app.command()
+def provenance(
+    target: Annotated[str, typer.Argument(help="A document id (prefix), or DOC:SEGMENT for one segment.")],
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Each sentence: first seen where and when, its copies, and how many independent sources.
+
+    Example: wiretrail provenance 93f1:12
+    """
+    if format not in LIST_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    doc_part, _, seg_part = target.partition(":")
+    if seg_part and not seg_part.isdigit():
+        raise _fail(f"segment {seg_part!r} is not a number: use DOC:SEGMENT, e.g. {doc_part}:3", 2)
+    store = _open()
+    try:
+        doc_id = _resolve(store, doc_part)
+        traces = trace_document(store, doc_id, segment_index=int(seg_part) if seg_part else None)
+    finally:
+        store.close()
+    rows = [
+        {
+            "doc_id": doc_id, "start": t.start, "end": t.end, "text": t.text, "segment": t.segment_index,
+            "first_seen": {"doc_id": t.first_seen.doc_id, "at": t.first_seen.when.isoformat()} if t.first_seen else None,
+            "copies": [{"doc_id": c.doc_id, "sentence": c.sentence_index, "at": c.when.isoformat() if c.when else None} for c in t.copies],
+            "independent_sources": t.independent_sources,
+        }
+        for t in traces
+    ]  # fmt: skip
+    if format == "table":
+        table = Table("sentence", "first seen", "copies", "sources")
+        for r in rows:
+            first = "unknown" if r["first_seen"] is None else f"{r['first_seen']['at']} {r['first_seen']['doc_id'][:8]}"
+            table.add_row(r["text"], first, str(len(r["copies"])), str(r["independent_sources"]))
+        out.print(table)
+    else:
+        _print_records(rows, format)
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    doc_id: Annotated[str, typer.Argument(help="A document id, or its first characters.")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Sentences and quotes of a document that none of its sources support.
+
+    Example: wiretrail audit 6717 --format json
+    """
+    store = _open()
+    try:
+        result = audit_document(store, _resolve(store, doc_id))
+    finally:
+        store.close()
+    record = {
+        "doc_id": result.doc_id,
+        "sources": list(result.sources),
+        "unsupported": [{"start": s.start, "end": s.end, "text": s.text, "best_score": s.score} for s in result.unsupported],
+        "supported": [{"start": s.start, "end": s.end, "text": s.text, "supported_by": s.supported_by, "score": s.score, "method": s.method} for s in result.supported],
+        "unsourced_quotes": [{"start": q.start, "end": q.end, "text": q.text} for q in result.unsourced_quotes],
+    }
+    if format == "json":
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"{len(result.unsupported)} of {len(result.sentences)} sentences unsupported by {len(result.sources)} sources", highlight=False)
+    for s in result.unsupported:
+        out.print(f"  ✗ {s.text}", markup=False, highlight=False)
+    if result.unsourced_quotes:
+        out.print("quotes found in no source:", highlight=False)
+        for q in result.unsourced_quotes:
+            out.print(f"  “{q.text}”", markup=False, highlight=False)
 
 
 @app.command()

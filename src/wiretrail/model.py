@@ -187,6 +187,7 @@ class AnalyzedDocument:
     segments: tuple[Segment, ...] = ()
     sentences: tuple[Sentence, ...] = ()
     fingerprints: tuple[SentenceFingerprint, ...] = ()
+    terms: tuple[int, ...] = ()  # keys of the document's salient terms (names, numbers, rare words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from .ingest import iter_inputs
 from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
 from .provenance import update_provenance
 from .provenance.fingerprints import fingerprint_sentences
+from .provenance.meaning import salient_terms
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
@@ -158,9 +159,12 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
         for seg_index, start, _end in item.paragraphs:
             for s_start, s_end in next(spans):
                 sentences.append(Sentence(doc_id, seg_index, len(sentences), start + s_start, start + s_end))
-        text = item.document.text
-        fingerprints = fingerprint_sentences([text[s.start : s.end] for s in sentences])
-        results.append(AnalyzedDocument(item.document, item.segments, tuple(sentences), tuple(fingerprints)))
+        texts = [item.document.text[s.start : s.end] for s in sentences]
+        results.append(
+            AnalyzedDocument(
+                item.document, item.segments, tuple(sentences), tuple(fingerprint_sentences(texts)), salient_terms(texts)
+            )
+        )
     return results
 
 

@@ -6,10 +6,11 @@
              -> 4. reporting      (plain text only: the prose region of a flattened page)
              -> 5. title, outlet, republisher, truncation
 
-Lines are kept or dropped, never edited (only trailing whitespace and '\r' go), so every kept
-line reads exactly as in the input. The title comes from the ' date' header line (which then is not part of the text), else
-from a headline that opens the text (which stays in the text: the segmenter reads it as the
-lead's headline). Metadata a reader found (`raw.title`, `raw.published`, ...) wins over guesses.
+Lines are kept or dropped, never edited (only trailing whitespace and carriage returns go), so
+every kept line reads exactly as in the input. The title comes from the ' date' header line
+(which then is not part of the text), else from a headline that opens the text (which stays in
+the text: the segmenter reads it as the lead's headline). Metadata a reader found (`raw.title`,
+`raw.published`, ...) wins over guesses.
 """
 
 from __future__ import annotations
@@ -81,10 +82,12 @@ def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> Cleane
         body = [i for i in body if i != stamp_line.line]
         published, updated = stamp_line.published, stamp_line.updated
     title = header.title or guess_title(lines, body)
-    publisher = find_publisher(lines, appeals=[lines[i] for i in sorted(furniture.appeals)])
     kept = set(body)
-    removed = tuple(
-        lines[i] for i, line in enumerate(lines) if line.strip() and i not in kept and i != header.line
+    removed = [i for i, line in enumerate(lines) if line.strip() and i not in kept and i != header.line]
+    publisher = find_publisher(
+        lines,
+        appeals=[lines[i] for i in sorted(furniture.appeals)],
+        prompts=[lines[i] for i in removed if i not in furniture.appeals],
     )
     return CleanedText(
         text=_join(lines, kept),
@@ -96,7 +99,7 @@ def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> Cleane
         credits=tuple(dict.fromkeys(credits.agencies + publisher.agencies)),
         authors=raw.authors,
         truncated=is_truncated(raw),
-        removed_lines=removed,
+        removed_lines=tuple(lines[i] for i in removed),
     )
 
 

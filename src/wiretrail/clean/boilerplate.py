@@ -24,6 +24,7 @@ from .patterns import (
     CALL_TO_ACTION,
     COOKIES,
     DISCLAIMER,
+    IMPERATIVE_APPEAL,
     LEGAL,
     MARKUP,
     NAVIGATION,
@@ -102,7 +103,10 @@ def is_appeal(line: str) -> bool:
 
 
 def _in_voice(line: str) -> bool:
-    return len(line.split()) <= APPEAL_MAX_WORDS and VOICE.search(outside_quotes(line)) is not None
+    """The outlet speaking to its readers: 'we', 'our', 'you', or an imperative appeal."""
+    if len(line.split()) > APPEAL_MAX_WORDS:
+        return False
+    return VOICE.search(outside_quotes(line)) is not None or IMPERATIVE_APPEAL.match(line) is not None
 
 
 def _appeal_runs(lines: list[str], candidates: list[int]) -> set[int]:

@@ -43,9 +43,14 @@ _CANONICAL = {alias: name for name, aliases in AGENCIES.items() for alias in ali
 _ALIAS = "|".join(sorted(map(re.escape, _CANONICAL), key=len, reverse=True))
 
 # 'sdi/zc (AFP, AP, dpa, Reuters)', '(AFP)', 'jsi/rm (Reuters, dpa)' as a line of its own
-_CREDIT_LINE = re.compile(r"^\s*(?:[a-z]{1,4}(?:/[a-z]{1,4})*\s*)?\((?P<list>[^()]{2,120})\)\s*$")
+_CREDIT_LINE = re.compile(
+    r"^\s*(?:(?P<initials>[a-z]{1,4}(?:/[a-z]{1,4})*)\s*)?\((?P<list>[^()]{2,120})\)\s*$"
+)
+_ACRONYM = re.compile(r"[A-Z]{2,6}")  # an agency's initials: 'MP', 'AFP', 'ANSA'
 # 'With Agence France-Presse', 'Source: Reuters, AP', '— AFP' as a line of its own
-_WITH_LINE = re.compile(r"(?i)^\s*(?:with|via|source:|sources:|[-—–])\s*(?P<list>[^()]{2,120}?)\.?\s*$")
+_WITH_LINE = re.compile(
+    r"(?i)^\s*(?:with|via|source:|sources:|[-—–])\s*(?P<list>[^()]{2,120}?)\.?\s*$"
+)
 # 'Reporting by Jane Doe; Editing by John Roe', 'Associated Press writers X and Y contributed ...'
 _TRAILER = re.compile(
     r"(?i)^\s*(?:\(?(?:additional\s+)?reporting\s+by\b.{0,200}?(?:;\s*|\s+)(?:writing|editing)\s+by\b.*"
@@ -74,12 +79,19 @@ def canonical_agency(name: str) -> str | None:
 
 
 def parse_credit_line(line: str) -> tuple[str, ...] | None:
-    """The agencies of a 'sdi/zc (AFP, AP, dpa, Reuters)' or 'With AFP' line, else None."""
-    match = _CREDIT_LINE.match(line) or _WITH_LINE.match(line)
+    """The agencies of a 'sdi/zc (AFP, AP, dpa, Reuters)' or 'With AFP' line, else None.
+
+    Every name must be a known agency, except in the editors' closing form ('jk/ts (MP,
+    Reuters)'): there the initials mark the line as a credit, so an acronym we do not know
+    ('MP') is taken as an agency too.
+    """
+    closing = _CREDIT_LINE.match(line)
+    match = closing or _WITH_LINE.match(line)
     if match is None:
         return None
     names = [n for n in _SEPARATORS.split(match.group("list").strip()) if n and n.lower() != "the"]
-    agencies = [canonical_agency(n) for n in names]
+    signed = closing is not None and "/" in (closing.group("initials") or "")
+    agencies = [canonical_agency(n) or (n if signed and _ACRONYM.fullmatch(n) else None) for n in names]
     if not agencies or None in agencies:
         return None  # '(file photo)', '(in Russian)': parentheses that name no agency
     return tuple(a for a in agencies if a)

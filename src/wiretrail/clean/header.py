@@ -27,12 +27,15 @@ _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 # Settings that make dateparser read only what is written: absolute dates with day, month and
-# year, never a guess relative to today ('yesterday', 'Friday') and no day invented.
+# year, never a guess relative to today ('yesterday', 'Friday') and no day invented. The fixed
+# RELATIVE_BASE keeps the result independent of the clock should anything relative slip through.
 _DATEPARSER_SETTINGS = {
     "STRICT_PARSING": True,
     "REQUIRE_PARTS": ["day", "month", "year"],
     "PARSERS": ["custom-formats", "absolute-time"],
     "PREFER_DAY_OF_MONTH": "first",
+    "PREFER_DATES_FROM": "past",
+    "RELATIVE_BASE": datetime(2000, 1, 1),
 }
 
 TITLE_MAX_WORDS = 20  # a headline is short; the longest seed headline has 18 words

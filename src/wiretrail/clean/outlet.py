@@ -31,7 +31,13 @@ _APPEAL_SUBJECT = re.compile(
     rf"{_CLAUSE_START}{_NAME}\s+(?:is|are|was|has|have|relies|needs|depends|brings|sends|puts)\b"
 )
 _SUPPORT_NAME = re.compile(
-    rf"\b(?:support|subscribe\s+to|donate\s+to)\s+{_NAME}(?=\s*(?:[.,;!]|$|\s+(?:today|now)\b))"
+    rf"\b(?i:support|subscribe\s+to|donate\s+to)\s+(?:the\s+)?{_NAME}"
+    r"(?=\s*(?:[.,;!–—-]|$|\s+(?:today|now)\b))"
+)
+# Sign-up and follow prompts name the outlet too ('Follow the Eastbridge Post on social media').
+_PROMPT_NAME = re.compile(
+    rf"(?i:\b(?:follow|sign\s+up\s+(?:to|for)|subscribe\s+to))\s+(?:the\s+)?{_NAME}"
+    r"(?=\s+(?i:on\s|morning|evening|daily|weekly|newsletter|briefing|app\b))"
 )
 _CAVEAT = re.compile(
     rf"{_SENTENCE_START}{_NAME}\s+(?:could\s+not|cannot|can\s+not|was\s+unable\s+to"
@@ -50,17 +56,24 @@ class Publisher:
     agencies: tuple[str, ...] = ()  # agencies named in a verification caveat: credits
 
 
-def find_publisher(lines: Sequence[str], *, appeals: Sequence[str] = ()) -> Publisher:
+def find_publisher(
+    lines: Sequence[str], *, appeals: Sequence[str] = (), prompts: Sequence[str] = ()
+) -> Publisher:
     """Read the outlet from appeals and caveats, the republisher from its disclaimer.
 
-    `appeals` are the lines cleaning found to be donation appeals: only there does a name as
-    the subject ('... is on the ground') mean the outlet, where in reporting it would be anyone.
+    `appeals` are the lines cleaning found to be donation appeals, `prompts` the other furniture
+    lines: only there does a name as the subject ('... is on the ground') or the object of
+    'follow' mean the outlet, where in reporting it would be anyone.
     Appeals are read first: they name the outlet on purpose, where a caveat may belong to
     quoted copy from another outlet.
     """
     republisher = _first(_REPUBLISHER, lines)
     agencies: list[str] = []
-    outlet = _first(_APPEAL_SUBJECT, appeals) or _first(_SUPPORT_NAME, appeals)
+    outlet = (
+        _first(_APPEAL_SUBJECT, appeals)
+        or _first(_SUPPORT_NAME, appeals)
+        or _first(_PROMPT_NAME, prompts)
+    )
     for line in lines:
         for match in _CAVEAT.finditer(line):
             name = _clean_name(match.group("name"))
@@ -71,7 +84,16 @@ def find_publisher(lines: Sequence[str], *, appeals: Sequence[str] = ()) -> Publ
                 agencies.append(agency)
             elif outlet is None and name != republisher:
                 outlet = name
-    return Publisher(outlet, republisher, tuple(dict.fromkeys(agencies)))
+    return Publisher(_with_article(outlet, lines), republisher, tuple(dict.fromkeys(agencies)))
+
+
+def _with_article(name: str | None, lines: Sequence[str]) -> str | None:
+    """'Castavel Herald' read after a lowercase 'the' is 'The Castavel Herald' when the text
+    writes it so elsewhere; 'the BBC' written nowhere as 'The BBC' stays 'BBC'."""
+    if name is None or name.startswith("The "):
+        return name
+    spelled = re.compile(rf"\bThe\s+{re.escape(name)}\b")
+    return f"The {name}" if any(spelled.search(line) for line in lines) else name
 
 
 def _first(pattern: re.Pattern[str], lines: Sequence[str]) -> str | None:

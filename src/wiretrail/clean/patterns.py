@@ -32,7 +32,8 @@ CALL_TO_ACTION = re.compile(
           (?:\s+(?:story|article|page|post|link|facebook|twitter|x|whatsapp|linkedin|reddit
                   |email|a\s+friend))*\W*$
     | (?:share|follow)\s+(?:us|this)\b
-    | follow\s+(?:\S+\s+){0,3}(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube|channel)\b
+    | follow\s+(?:\S+\s+){0,3}(?:on\s+)?(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube
+          |channel|social\s+media)\b
     | (?:sign\s+up|subscribe|register|log\s*in|sign\s+in)\b
     | (?:click|tap)\s+here\b
     | (?:skip|jump)\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|article)
@@ -124,6 +125,13 @@ APPEAL = re.compile(
     | \bpaywalls?\b
     | \bpaid\s+for\s+by\s+(?:those|readers)\b
     | \b(?:is|are)\s+trusted\s+by\s+(?:millions|readers|americans|people)\b"""
+)
+# An appeal in the imperative ('Support the Castavel Herald today'): the outlet's voice even
+# without 'we' or 'you'; it joins an appeal, it does not make one.
+IMPERATIVE_APPEAL = re.compile(
+    r"(?i)^\W*(?:please\s+)?"
+    r"(?:support|donate\s+to|give\s+to|subscribe\s+to|become\s+a\s+(?:member|supporter))"
+    r"\s+(?:the\s+|us\b)"
 )
 # The outlet speaking ('we', 'our', 'us') or addressing the reader ('you', 'your'); 'US' the
 # country is upper case and does not count.

@@ -74,16 +74,20 @@ def _entry_text(entry: feedparser.FeedParserDict) -> tuple[str, str]:
 
 
 def _timestamp(entry: feedparser.FeedParserDict, field: str) -> Timestamp | None:
-    """feedparser's UTC struct_time; day precision when the feed's own string had no time."""
-    parsed: time.struct_time | None = entry.get(f"{field}_parsed")
+    """feedparser's UTC struct_time; day precision when the feed's own string had no time.
+
+    Read with dict.get: feedparser's own get() answers 'updated' with the published date.
+    """
+    parsed: time.struct_time | None = dict.get(entry, f"{field}_parsed")
     if not parsed:
         return None
     try:
         value = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
     except (OverflowError, ValueError, OSError):  # a year no clock can hold
         return None
-    if ":" not in (entry.get(field) or ""):
-        return Timestamp(datetime(value.year, value.month, value.day), DatePrecision.DAY, DateOrigin.FEED)
+    if ":" not in (dict.get(entry, field) or ""):
+        day = datetime(value.year, value.month, value.day)
+        return Timestamp(day, DatePrecision.DAY, DateOrigin.FEED)
     return Timestamp(value, DatePrecision.MINUTE, DateOrigin.FEED)
 
 

@@ -13,13 +13,14 @@ import enum
 import gzip
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import BinaryInput, EmptyInput, InputError, InputNotFound, InputTooLarge, MalformedInput
+from ..errors import BinaryInput, EmptyInput, InputError, InputTooLarge, MalformedInput
 from ..model import Failure, RawDocument
 from .feeds import iter_feed
 from .html import read_html
@@ -30,9 +31,12 @@ from .warc import iter_warc
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 4096  # enough to see past an XML declaration, a doctype and a comment or two
+READ_CHUNK_BYTES = 1 << 20  # whole documents are read in chunks, never with one read(max_bytes)
 
 
 class Kind(str, enum.Enum):
+    """Which reader a file goes to."""
+
     TEXT = "text"
     HTML = "html"
     FEED = "feed"
@@ -57,6 +61,7 @@ EXTENSIONS = {
     ".ndjson": Kind.JSONL,
     ".warc": Kind.WARC,
 }
+_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 _BINARY_MAGIC = {  # formats often found beside news text that no text decoder should guess at
     b"%PDF-": "PDF",
     b"PK\x03\x04": "ZIP (or DOCX/XLSX)",
@@ -74,16 +79,14 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[str | Failure]:
     for given in paths:
         path = os.fspath(given)
         try:
-            is_dir = os.path.isdir(path)
-            if not is_dir:
-                os.stat(path)
+            mode = os.stat(path).st_mode
         except FileNotFoundError:
             yield Failure(path, "read", "no such file or directory")
             continue
         except OSError as err:
             yield Failure(path, "read", _os_reason(err))
             continue
-        if is_dir:
+        if stat.S_ISDIR(mode):
             yield from _walk(path)
         else:
             yield path
@@ -99,25 +102,20 @@ def read_path(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
         yield Failure(path, "read", _os_reason(err))
 
 
-def _walk(top: str) -> Iterator[str | Failure]:
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(
-                    (entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name
-                )
-        except OSError as err:
-            yield Failure(folder, "read", _os_reason(err))
-            continue
-        subfolders = []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append(entry.path)
-            elif entry.is_file():
-                yield entry.path
-        stack.extend(reversed(subfolders))  # files of a folder first, then its subfolders in order
+def _walk(folder: str) -> Iterator[str | Failure]:
+    """Depth first in name order, as a sorted listing of every path reads; symlinked folders are
+    not followed (no cycles)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as err:
+        yield Failure(folder, "read", _os_reason(err))
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
+        elif entry.is_file():
+            yield entry.path
 
 
 def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
@@ -133,7 +131,7 @@ def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
     if size > max_bytes:
         raise InputTooLarge(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
     with _open(path, compressed) as stream:
-        data = _read_gz_safe(stream, max_bytes + 1, path=path)
+        data = _read_capped(stream, max_bytes + 1, path=path)
     if len(data) > max_bytes:
         raise InputTooLarge(path, f"decompressed size exceeds {max_bytes} bytes")
     if kind is Kind.TEXT:
@@ -145,16 +143,20 @@ def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
         yield from iter_feed(data, source=path)
 
 
-def _read_streamed(kind: Kind, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
+def _read_streamed(
+    kind: Kind, stream: BinaryIO, *, source: str, max_bytes: int
+) -> Iterator[RawDocument | Failure]:
     try:
         if kind is Kind.WARC:
             yield from iter_warc(stream, source=source, max_bytes=max_bytes)
         elif kind is Kind.JSONL:
             yield from iter_jsonl(stream, source=source, max_bytes=max_bytes)
         else:
-            yield from iter_csv(stream, source=source, max_bytes=max_bytes, delimiter="\t" if kind is Kind.TSV else ",")
+            delimiter = "\t" if kind is Kind.TSV else ","
+            yield from iter_csv(stream, source=source, max_bytes=max_bytes, delimiter=delimiter)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        raise MalformedInput(source, f"corrupt gzip data ({err}); records before the damage were read") from None
+        reason = f"corrupt gzip data ({err}); records before the damage were read"
+        raise MalformedInput(source, reason) from None
 
 
 def _kind(path: str, compressed: bool) -> Kind:
@@ -163,7 +165,7 @@ def _kind(path: str, compressed: bool) -> Kind:
     if extension in EXTENSIONS:
         return EXTENSIONS[extension]
     with _open(path, compressed) as stream:
-        sniffed = _sniff(_read_gz_safe(stream, SNIFF_BYTES, path=path))
+        sniffed = _sniff(_read_capped(stream, SNIFF_BYTES, path=path))
     if extension == ".xml":  # a feed, unless it is XHTML
         return Kind.HTML if sniffed is Kind.HTML else Kind.FEED
     return sniffed
@@ -174,11 +176,10 @@ def _sniff(head: bytes) -> Kind:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"warc/1."):
         return Kind.WARC
-    if start.startswith((b"<rss", b"<feed", b"<rdf:rdf")):
+    if start.startswith(_FEED_ROOTS):
         return Kind.FEED
-    feed_root = any(tag in start for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
-    if start.startswith(b"<?xml"):
-        return Kind.HTML if b"<html" in start and not feed_root else Kind.FEED
+    if start.startswith(b"<?xml"):  # XHTML, or else a feed
+        return Kind.HTML if b"<html" in start and not any(r in start for r in _FEED_ROOTS) else Kind.FEED
     if start.startswith(b"<") and b"<html" in start:  # a doctype or a comment may come first
         return Kind.HTML
     return Kind.TEXT
@@ -200,12 +201,17 @@ def _open(path: str, compressed: bool) -> Iterator[BinaryIO]:
             yield stream
 
 
-def _read_gz_safe(stream: BinaryIO, size: int, *, path: str) -> bytes:
-    """At most `size` bytes: a decompression bomb stops here, not in memory."""
+def _read_capped(stream: BinaryIO, size: int, *, path: str) -> bytes:
+    """At most `size` bytes, read in chunks: a decompression bomb stops here, not in memory
+    (and a small file does not cost a buffer of the full limit, as read(size) would)."""
+    chunks, total = [], 0
     try:
-        return stream.read(size)
+        while total < size and (chunk := stream.read(min(READ_CHUNK_BYTES, size - total))):
+            chunks.append(chunk)
+            total += len(chunk)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         raise MalformedInput(path, f"corrupt gzip data ({err})") from None
+    return b"".join(chunks)
 
 
 def _os_reason(err: OSError) -> str:

@@ -2,7 +2,8 @@
 
 A table is never read whole: a 1 GB export streams row by row, so the size limit applies to each
 line (and CSV field) instead of the file. A bad row is a Failure named `path#row=N` (N counts data
-rows from 1; for JSON Lines it is the line number) and the rows after it are still read.
+rows from 1; for JSON Lines it is the line number) and the rows after it are still read; a line
+over the limit ends the file (a decompression bomb is one endless line).
 """
 
 from __future__ import annotations
@@ -24,17 +25,24 @@ from .text import parse_timestamp
 log = logging.getLogger(__name__)
 
 ENCODING_SNIFF_BYTES = 64 * 1024  # the head the encoding of a streamed table is detected on
-SKIP_CHUNK_BYTES = 1 << 20  # an over-long JSON line is skipped in chunks this size, never held whole
 
-# Column (or JSON field) names, matched case-insensitively, first match wins.
-TEXT_FIELDS = ("text", "body", "content", "article")
-TITLE_FIELDS = ("title", "headline")
-URL_FIELDS = ("url", "link")
-DATE_FIELDS = ("date", "published", "published_at", "pubdate", "datetime")
+# Column (or JSON field) names for each field, matched case-insensitively, first match wins.
+FIELDS = {
+    "text": ("text", "body", "content", "article"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "date": ("date", "published", "published_at", "pubdate", "datetime"),
+}
 AUTHOR_FIELDS = ("author", "authors", "byline")  # JSON Lines only: a string or a list of names
 
-# Codecs whose byte-order mark the decoder itself must consume when a stream is re-read.
-_BOM_CODECS = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16", "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
+# Codecs that consume the byte-order mark the detector saw, when the stream is read again.
+_BOM_CODECS = {
+    "utf-8": "utf-8-sig",
+    "utf-16-le": "utf-16",
+    "utf-16-be": "utf-16",
+    "utf-32-le": "utf-32",
+    "utf-32-be": "utf-32",
+}
 
 
 class _LineTooLong(Exception):
@@ -71,16 +79,17 @@ def iter_csv(
                 continue
             row_number += 1
             if len(row) != len(header):
-                yield Failure(
-                    f"{source}#row={row_number}", "read", f"expected {len(header)} columns, found {len(row)}"
-                )
+                error = f"expected {len(header)} columns, found {len(row)}"
+                yield Failure(f"{source}#row={row_number}", "read", error)
                 continue
             fields = {name: row[index] for name, index in columns.items()}
             yield _record(fields, source=source, row=row_number, encoding=encoding)
     except _LineTooLong:
-        raise InputTooLarge(source, f"a line after row {row_number} exceeds {max_bytes} bytes; rows after it not read") from None
+        reason = f"a line after row {row_number} exceeds {max_bytes} bytes; rows after it not read"
+        raise InputTooLarge(source, reason) from None
     except UnicodeDecodeError as err:
-        raise MalformedInput(source, f"not {encoding} after row {row_number} ({err.reason}); rows after it not read") from None
+        reason = f"not {encoding} after row {row_number} ({err.reason}); rows after it not read"
+        raise MalformedInput(source, reason) from None
 
 
 def iter_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
@@ -92,10 +101,9 @@ def iter_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Raw
             return
         line_number += 1
         row = f"{source}#row={line_number}"
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            _skip_rest_of_line(stream)
-            yield Failure(row, "read", f"line exceeds {max_bytes} bytes")
-            continue
+        if len(line) > max_bytes and not line.endswith(b"\n"):  # no resync: it may be a bomb
+            yield Failure(row, "read", f"line exceeds {max_bytes} bytes; lines after it not read")
+            return
         if line_number == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
@@ -112,10 +120,7 @@ def iter_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Raw
             yield Failure(row, "read", f"expected a JSON object, found {type(value).__name__}")
             continue
         lowered = {str(key).lower(): item for key, item in value.items()}
-        fields = {
-            name: _first(lowered, names)
-            for name, names in (("text", TEXT_FIELDS), ("title", TITLE_FIELDS), ("url", URL_FIELDS), ("date", DATE_FIELDS))
-        }
+        fields = {field: _first(lowered, names) for field, names in FIELDS.items()}
         bad = [name for name, item in fields.items() if item is not None and not isinstance(item, str)]
         if bad:
             yield Failure(row, "read", f"{', '.join(bad)} must be a string")
@@ -144,21 +149,25 @@ def _columns(header: list[str], *, source: str) -> dict[str, int]:
     """Which column holds text, title, url and date; unnamed columns (an index) are ignored."""
     names = [name.strip().lower() for name in header]
     found: dict[str, int] = {}
-    for field, candidates in (("text", TEXT_FIELDS), ("title", TITLE_FIELDS), ("url", URL_FIELDS), ("date", DATE_FIELDS)):
+    for field, candidates in FIELDS.items():
         for candidate in candidates:
             if candidate in names:
                 found[field] = names.index(candidate)
                 break
     if "text" not in found:
         present = ", ".join(name for name in header if name.strip()) or "none"
-        raise MalformedInput(
-            source, f"no text column: found columns {present}; expected one of {', '.join(TEXT_FIELDS)}"
-        )
+        expected = ", ".join(FIELDS["text"])
+        raise MalformedInput(source, f"no text column: found columns {present}; expected one of {expected}")
     return found
 
 
 def _record(
-    fields: Mapping[str, str | None], *, source: str, row: int, encoding: str, authors: tuple[str, ...] = ()
+    fields: Mapping[str, str | None],
+    *,
+    source: str,
+    row: int,
+    encoding: str,
+    authors: tuple[str, ...] = (),
 ) -> RawDocument | Failure:
     text = (fields.get("text") or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
@@ -191,9 +200,3 @@ def _authors(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(name.strip() for name in value if isinstance(name, str) and name.strip())
-
-
-def _skip_rest_of_line(stream: BinaryIO) -> None:
-    while chunk := stream.readline(SKIP_CHUNK_BYTES):
-        if chunk.endswith(b"\n"):
-            return

@@ -1,8 +1,13 @@
 """Provenance: which copy came first, who copied whom, and what a copy added.
 
-The corpus stage that runs after each batch is stored: new documents are matched against the
-index in the store, and the links of every document pair they touch are recomputed from all
-the matches between the pair. Running it twice on the same input changes nothing.
+The corpus stage that runs after each batch is stored:
+
+    1. lexical: new documents' sentences matched against the stored index (`matching`)
+    2. links: every document pair the matches touch is re-decided from all its matches (`links`)
+    3. meaning: related documents that share few sentences are checked for a rewrite (`rewrites`)
+
+Running it twice on the same input changes nothing, and the result does not depend on the
+order documents were ingested in.
 """
 
 from __future__ import annotations
@@ -10,9 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import Link
+from ..model import Link, Relation, SharedSpan
 from .links import group_by_pair, link_pair
 from .matching import TextCache, match_document
+from .rewrites import (
+    REWRITE_MAX_CANDIDATES,
+    REWRITE_MIN_SHARED_TERMS,
+    SYNDICATION_COVERAGE,
+    align,
+    document_terms,
+    rewrite_link,
+)
 
 __all__ = ["ProvenanceUpdate", "update_provenance"]
 
@@ -23,19 +36,56 @@ class ProvenanceUpdate:
     links: tuple[Link, ...]
 
 
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
 def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     """Match `doc_ids` against the store and rewrite the links of the pairs they touch."""
     cache = TextCache(store)
+    # 1. lexical matches
     new = []
     for doc_id in doc_ids:
         new.extend(match_document(store, doc_id, cache))
     new = sorted(set(new), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
-    links: list[Link] = []
-    touched = group_by_pair(new)
-    for (a, b), pair_new in sorted(touched.items()):
+    # 2. links from all matches of each touched pair
+    by_pair: dict[tuple[str, str], Link | None] = {}
+    for (a, b), pair_new in sorted(group_by_pair(new).items()):
         every = set(store.sentence_matches(a, b)) | set(pair_new)
-        link = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
-        if link is not None:
-            links.append(link)
-    store.write_provenance(new, links, touched.keys())
+        by_pair[(a, b)] = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
+    # 3. rewrites among related documents
+    terms_cache: dict[str, list] = {}
+    for doc_id in doc_ids:
+        related = {other for other, _ in store.related_by_terms(doc_id, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)}
+        related |= {b if a == doc_id else a for a, b in by_pair if doc_id in (a, b)}
+        for other in sorted(related):
+            key = _pair(doc_id, other)
+            lexical = by_pair.get(key)
+            if key not in by_pair:
+                existing = [link for link in store.links(doc_id) if other in (link.from_doc, link.to_doc)]
+                lexical = existing[0] if existing else None
+            if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= SYNDICATION_COVERAGE):
+                continue
+            for d in key:
+                if d not in terms_cache:
+                    terms_cache[d] = document_terms(cache, d)
+            alignment = align(terms_cache[key[0]], terms_cache[key[1]])
+            rewrite = rewrite_link(key[0], key[1], alignment, lexical.first if lexical else _first(cache, *key))
+            if rewrite is not None:
+                if lexical is not None:
+                    shared = lexical.shared
+                    if lexical.from_doc != rewrite.from_doc:
+                        shared = tuple(SharedSpan(s.to_start, s.to_end, s.from_start, s.from_end) for s in shared)
+                    rewrite = Link(rewrite.from_doc, rewrite.to_doc, rewrite.relation, rewrite.score, rewrite.first, shared)
+                by_pair[key] = rewrite
+    links = [link for link in by_pair.values() if link is not None]
+    store.write_provenance(new, links, by_pair.keys())
     return ProvenanceUpdate(len(new), tuple(links))
+
+
+def _first(cache: TextCache, a: str, b: str) -> str | None:
+    """The earlier of two documents by publication date, None when either is undated or a tie."""
+    pa, pb = cache.get(a)[0].published, cache.get(b)[0].published
+    if pa is None or pb is None or pa.value.date() == pb.value.date():
+        return None
+    return a if pa.value.date() < pb.value.date() else b

@@ -26,7 +26,8 @@ def _tokens_by_sentence(store, doc_id: str) -> dict[int, int]:
     return {f.sentence_index: f.n_tokens for f in store.fingerprints(doc_id)}
 
 
-def _when(cache: TextCache, doc_id: str, idx: int) -> Timestamp | None:
+def sentence_time(cache: TextCache, doc_id: str, idx: int) -> Timestamp | None:
+    """When a sentence was published: its live-blog entry's stamp, else its document's date."""
     doc, sentences, segments = cache.get(doc_id)
     seg = segments.get(sentences[idx].segment_index)
     if seg is not None and seg.posted_at is not None:
@@ -84,8 +85,8 @@ def link_pair(store, a: str, b: str, matches: Sequence[SentenceMatch], cache: Te
     relation = Relation.DUPLICATE if duplicate else Relation.SHARES_PASSAGES
     score = round(min(cover_a, cover_b) if duplicate else max(cover_a, cover_b), 4)
 
-    first_a = _earliest([_when(cache, a, i) for i in matched_a])
-    first_b = _earliest([_when(cache, b, j) for j in matched_b])
+    first_a = _earliest([sentence_time(cache, a, i) for i in matched_a])
+    first_b = _earliest([sentence_time(cache, b, j) for j in matched_b])
     order = _before(first_a, first_b) if first_a and first_b else None
     if order is None:
         first = None

@@ -148,6 +148,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX links_to ON links (to_doc)",
         ),
     ),
+    Migration(
+        4,
+        "salient terms per document: candidates for rewrite detection and the audit",
+        (
+            """CREATE TABLE doc_terms (
+                term_key {BIGINT} NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                PRIMARY KEY (term_key, doc_id)
+            )""",
+            "CREATE INDEX doc_terms_doc ON doc_terms (doc_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

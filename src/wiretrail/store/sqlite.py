@@ -154,6 +154,10 @@ class SQLiteStore:
                         "INSERT INTO sentence_bands (band_key, doc_id, sent_idx) VALUES (?, ?, ?)",
                         [(key, doc.id, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
                     )
+                    conn.executemany(
+                        "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        [(key, doc.id) for key in analyzed.terms],
+                    )
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 conn.executemany(
@@ -272,6 +276,17 @@ class SQLiteStore:
     def band_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
         """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
         return self._lookup("SELECT band_key, doc_id, sent_idx FROM sentence_bands WHERE band_key IN ({})", keys)
+
+    def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
+        """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
+        cursor = self._conn.execute(
+            "SELECT other.doc_id, COUNT(*) AS n FROM doc_terms AS mine "
+            "JOIN doc_terms AS other ON other.term_key = mine.term_key AND other.doc_id != mine.doc_id "
+            "WHERE mine.doc_id = ? GROUP BY other.doc_id HAVING COUNT(*) >= ? "
+            "ORDER BY n DESC, other.doc_id LIMIT ?",
+            (doc_id, min_shared, limit),
+        )
+        return [(r[0], r[1]) for r in cursor]
 
     def write_provenance(self, matches: Sequence[SentenceMatch], links: Sequence[Link], pairs: Iterable[tuple[str, str]]) -> None:
         """Add sentence matches and replace the links of the given document pairs, atomically."""
