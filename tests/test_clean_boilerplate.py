@@ -256,3 +256,26 @@ def test_quoted_appeal_words_are_reporting():
     assert not is_appeal(line)
     text = "\n".join([STORY[0], STORY[1], line, STORY[3]])
     assert clean_text(RawDocument(source="t", text=text)).text == text
+
+
+def test_stock_notices_of_news_sites_are_furniture_but_reporting_is_not():
+    from wiretrail.clean.boilerplate import is_furniture_line
+
+    for notice in (
+        "The Daily Example is not responsible for the content of external sites.",
+        "Read about our approach to external linking.",
+        "Send your story ideas to news@example.org",
+        "If you have a story suggestion email tips@example.org",
+        "Follow Example News West on Facebook, Twitter and Instagram.",
+        "Why not follow Example News North on Facebook, Twitter and Instagram?",
+        "You can also send story ideas to north@example.org",
+        "Please include your name, age and location with any submission.",
+        "Sign up to Morning Brief, our free daily newsletter – every weekday morning at 7am GMT",
+        "This photo was taken during a trip organized by the Ruritanian Ministry of Defence.",
+    ):
+        assert is_furniture_line(notice), notice
+    for sentence in (
+        "The ministry said it was not responsible for the outage at the external sites it leases.",
+        "Residents were asked to send photos of the flooding to the council.",
+    ):
+        assert not is_furniture_line(sentence), sentence

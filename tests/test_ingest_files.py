@@ -67,11 +67,11 @@ def test_dispatch_by_extension_and_by_sniffing(tmp_path):
         (tmp_path / name).write_bytes(html)
     (tmp_path / "notes").write_text("No extension: plain text.\n")
     (tmp_path / "notes.text").write_text("A .text file.\n")
-    (tmp_path / "notes.md").write_text("# Unknown extension, text content\n")
+    (tmp_path / "notes.note").write_text("# Unknown extension, text content\n")
     kinds = {Path(d.source).name: d.media_type for d in iter_inputs([tmp_path])}
     assert kinds == {
         "notes": "text/plain",
-        "notes.md": "text/plain",
+        "notes.note": "text/plain",
         "notes.text": "text/plain",
         "page": "text/html",
         "page.htm": "text/html",
@@ -173,3 +173,15 @@ def test_reading_twice_gives_the_same_documents():
         return [(i.source, getattr(i, "content_sha", None), getattr(i, "error", None)) for i in iter_inputs([FIXTURES])]
 
     assert read() == read()
+
+
+def test_folder_walk_skips_readmes_and_configs_but_reads_them_when_named(tmp_path):
+    from wiretrail.ingest import iter_inputs
+
+    (tmp_path / "story.txt").write_text("Bridge reopens\nThe bridge over the fictional Vessa reopened today after repairs.\n")
+    (tmp_path / "README.md").write_text("# About this folder\nNotes for people, not news.\n")
+    (tmp_path / "expected.toml").write_text("entries = 3\n")
+    found = [d.source for d in iter_inputs([tmp_path])]
+    assert found == [str(tmp_path / "story.txt")]
+    named = [d.source for d in iter_inputs([tmp_path / "README.md"])]
+    assert named == [str(tmp_path / "README.md")]

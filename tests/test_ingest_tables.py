@@ -162,3 +162,13 @@ def test_column_orders_of_the_shared_corpus(tmp_path, header):
     (tmp_path / "t.csv").write_text(header + "\n" + ",".join(cells[h] for h in header.split(",")) + "\n")
     (doc,) = iter_inputs([tmp_path / "t.csv"])
     assert (doc.url, doc.title, doc.text, doc.published.isoformat()) == ("https://x.example/1", "T", "Body text", "2022-06-11")
+
+
+@pytest.mark.parametrize(
+    "name, content, error",
+    [("header.csv", "title,text\n", "empty: a header and no rows"), ("blank.jsonl", "\n\n  \n", "empty: no JSON lines")],
+)
+def test_tables_without_rows_are_failures(tmp_path, name, content, error):
+    (tmp_path / name).write_text(content)
+    (failure,) = iter_inputs([tmp_path / name])
+    assert isinstance(failure, Failure) and failure.error == error

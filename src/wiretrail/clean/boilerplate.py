@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .lines import outside_quotes
 from .patterns import (
     APPEAL,
+    CALLOUT,
     CALL_TO_ACTION,
     COOKIES,
     DISCLAIMER,
@@ -42,6 +43,8 @@ WIDGET_MAX_WORDS = 20  # comment and review widgets are one short line ('Join ou
 CTA_MAX_WORDS = 15  # share/subscribe/follow prompts; a news sentence with 'share' is longer
 LEGAL_MAX_WORDS = 80  # copyright notices run to a few sentences, never to an article
 DISCLAIMER_MAX_WORDS = 80  # a republisher's disclaimer is one paragraph
+CALLOUT_MAX_WORDS = 30  # 'Sign up to First Edition, our free daily newsletter – every weekday ...'
+
 MARKUP_MIN_SHARE = 0.5  # a line that is mostly tags or a URL; tags quoted inside prose leave it be
 APPEAL_MAX_WORDS = 120  # an appeal paragraph is a few sentences; a whole article on one line is not
 
@@ -85,6 +88,8 @@ def is_furniture_line(line: str) -> bool:
         or COOKIES.search(text)
         or POINTER.match(text)
     ):
+        return True
+    if n <= CALLOUT_MAX_WORDS and CALLOUT.match(text):
         return True
     if is_related_label(text):
         return True

@@ -32,7 +32,7 @@ CALL_TO_ACTION = re.compile(
           (?:\s+(?:story|article|page|post|link|facebook|twitter|x|whatsapp|linkedin|reddit
                   |email|a\s+friend))*\W*$
     | (?:share|follow)\s+(?:us|this)\b
-    | follow\s+(?:\S+\s+){0,3}(?:on\s+)?(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube
+    | (?:why\s+not\s+)?follow\s+(?:\S+\s+){0,3}(?:on\s+)?(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube
           |channel|social\s+media)\b
     | (?:sign\s+up|subscribe|register|log\s*in|sign\s+in)\b
     | (?:click|tap)\s+here\b
@@ -41,6 +41,10 @@ CALL_TO_ACTION = re.compile(
     | (?:advertisement|advertisements|advertising|advertise\s+(?:here|with\s+us)
        |sponsored(?:\s+content)?|ads?|promoted)\W*$
     | story\s+continues\s+below
+    | read\s+about\s+our\s+approach\s+to\s+external\s+linking
+    | (?:you\s+can\s+(?:also\s+)?)?(?:send|e-?mail)\s+(?:us\s+)?(?:your\s+)?(?:story\s+)?(?:ideas|suggestions|tips)\b
+    | if\s+you\s+have\s+a\s+story\s+(?:suggestion|idea|tip)\b
+    | find\s+bbc\s+news\b
     | (?:printer[-\s]friendly|print\s+this|e-?mail\s+(?:this|story|article|to\s+a\s+friend))
     )"""
 )
@@ -66,6 +70,14 @@ NOTE = re.compile(
     | a\s+version\s+of\s+this\s+(?:article|story)\s+appears?\s+in\s+print
     | (?:photo|image|picture)s?\s+(?:credit|courtesy)\b
     | (?:image\s+)?credit\s*:
+    | this\s+(?:photo|picture|image|video)\s+was\s+(?:taken|filmed|shot)\s+during\s+a\s+trip\s+organi[sz]ed\s+by
+    )"""
+)
+# Reader callouts at the foot of regional pages: 'Please include your name, age and location'.
+CALLOUT = re.compile(
+    r"""(?ix)^\W*(?:
+      please\s+include\s+(?:your|a)\s+(?:name|contact)
+    | sign\s+up\s+(?:to|for)\b.{0,80}\bnewsletter\b
     )"""
 )
 PROMOTION = re.compile(

@@ -18,13 +18,11 @@ from datetime import datetime, timezone
 import feedparser
 
 from ..errors import EmptyInput, MalformedInput
-from ..ids import content_hash
 from ..model import DateOrigin, DatePrecision, Failure, RawDocument, Timestamp
-from .html import html_fragment_to_text
+from .html import HTML_MEDIA_TYPES, html_fragment_to_text
+from .text import record_hash
 
 log = logging.getLogger(__name__)
-
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def iter_feed(data: bytes, *, source: str) -> Iterator[RawDocument | Failure]:
@@ -54,7 +52,7 @@ def iter_feed(data: bytes, *, source: str) -> Iterator[RawDocument | Failure]:
             updated=_timestamp(entry, "updated"),
             authors=_authors(entry),
             outlet=outlet,
-            content_sha=content_hash("\n".join((link or "", title or "", text))),
+            content_sha=record_hash(link, title, text),
             encoding=parsed.get("encoding") or None,
         )
 
@@ -68,7 +66,7 @@ def _entry_text(entry: feedparser.FeedParserDict) -> tuple[str, str]:
     else:
         value = entry.get("summary") or ""
         kind = entry.get("summary_detail", {}).get("type", "text/plain")
-    if kind in _HTML_TYPES:
+    if kind in HTML_MEDIA_TYPES:
         return html_fragment_to_text(value), "text/html"
     return value.strip(), "text/plain"
 

@@ -72,7 +72,8 @@ _BINARY_MAGIC = {  # formats often found beside news text that no text decoder s
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[str | Failure]:
-    """Files under `paths` in a deterministic order: folders recursively, sorted, hidden names skipped.
+    """Files under `paths` in a deterministic order: folders recursively, sorted, hidden names and
+    files that are not news (NOT_NEWS_EXTENSIONS: READMEs, configs, images) skipped.
 
     Each file is named as the caller spelled its folder, so sources stay recognisable.
     """
@@ -114,8 +115,19 @@ def _walk(folder: str) -> Iterator[str | Failure]:
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(entry.path)
-        elif entry.is_file():
+        elif entry.is_file() and not _is_project_file(entry.name):
             yield entry.path
+
+
+# Found beside a corpus (its README, a gold file, a script, a picture) but never a news copy:
+# skipped when walking a folder; a file named on the command line is still read.
+NOT_NEWS_EXTENSIONS = frozenset(
+    ".md .rst .toml .yaml .yml .ini .cfg .json .py .sh .js .css .png .jpg .jpeg .gif .svg .pdf .zip".split()
+)
+
+
+def _is_project_file(name: str) -> bool:
+    return os.path.splitext(name.lower().removesuffix(".gz"))[1] in NOT_NEWS_EXTENSIONS
 
 
 def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:

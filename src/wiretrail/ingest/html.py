@@ -33,6 +33,7 @@ from .text import require_text
 
 log = logging.getLogger(__name__)
 
+HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # The WHATWG prescan reads 1,024 bytes; archived captures put tens of KB of injected markup before
 # the page's own <meta>, so look further.
 META_CHARSET_SCAN_BYTES = 64 * 1024

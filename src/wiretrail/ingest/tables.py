@@ -17,10 +17,9 @@ from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
 from ..errors import EmptyInput, InputTooLarge, MalformedInput
-from ..ids import content_hash
 from ..model import DateOrigin, Failure, RawDocument
 from .decode import decode_bytes
-from .text import parse_timestamp
+from .text import parse_timestamp, record_hash
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +69,8 @@ def iter_csv(
             try:
                 row = next(reader)
             except StopIteration:
+                if row_number == 0:
+                    raise EmptyInput(source, "empty: a header and no rows") from None
                 return
             except csv.Error as err:
                 row_number += 1
@@ -94,10 +95,12 @@ def iter_csv(
 
 def iter_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
     """Objects of a JSON Lines file (UTF-8, as the format requires), one per line."""
-    line_number = 0
+    line_number = rows = 0
     while True:
         line = stream.readline(max_bytes + 1)
         if not line:
+            if rows == 0:
+                raise EmptyInput(source, "empty: no JSON lines")
             return
         line_number += 1
         row = f"{source}#row={line_number}"
@@ -108,6 +111,7 @@ def iter_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Raw
             line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
+        rows += 1
         try:
             value = json.loads(line)
         except UnicodeDecodeError as err:
@@ -182,7 +186,7 @@ def _record(
         title=title,
         published=parse_timestamp(fields.get("date"), origin=DateOrigin.METADATA),
         authors=authors,
-        content_sha=content_hash("\n".join((url or "", title or "", text))),
+        content_sha=record_hash(url, title, text),
         encoding=encoding,
     )
 

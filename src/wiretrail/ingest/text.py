@@ -40,14 +40,12 @@ def require_text(text: str | None, *, source: str, what: str = "empty: nothing b
     return text
 
 
-def parse_timestamp(value: object, *, origin: DateOrigin) -> Timestamp | None:
+def parse_timestamp(value: str | None, *, origin: DateOrigin) -> Timestamp | None:
     """An ISO 8601 date or date-time (or an RFC 2822 one) as a Timestamp; None if unparsable.
 
     Minute precision when a time is given, day precision otherwise. A value without a zone stays
     naive: the zone is unknown, and guessing UTC would shift late-evening stamps by a day.
     """
-    if isinstance(value, datetime):
-        return Timestamp(value, DatePrecision.MINUTE, origin)
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -62,6 +60,11 @@ def parse_timestamp(value: object, *, origin: DateOrigin) -> Timestamp | None:
     if ":" not in text:  # no time given, not even midnight
         return Timestamp(datetime(parsed.year, parsed.month, parsed.day), DatePrecision.DAY, origin)
     return Timestamp(parsed, DatePrecision.MINUTE, origin)
+
+
+def record_hash(url: str | None, title: str | None, text: str) -> str:
+    """content_sha of a record with no bytes of its own (a table row, a feed entry)."""
+    return content_hash("\n".join((url or "", title or "", text)))
 
 
 def as_failure(err: InputError) -> Failure:

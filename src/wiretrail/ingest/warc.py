@@ -23,13 +23,12 @@ from ..errors import InputError, MalformedInput
 from ..ids import content_hash
 from ..model import Failure, RawDocument
 from .decode import decode_bytes
-from .html import read_html
+from .html import HTML_MEDIA_TYPES, read_html
 from .text import as_failure, require_text
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-TEXT_TYPES = frozenset({"text/plain"})
+TEXT_MEDIA_TYPES = frozenset({"text/plain"})
 
 
 def iter_warc(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
@@ -86,13 +85,13 @@ def _response(record: WarcRecord, *, uri: str) -> RawDocument | Failure | None:
         return Failure(uri, "read", f"bad HTTP response in WARC record: {err}")
     status = record.http_headers.status_code if record.http_headers is not None else None
     media_type = (record.http_content_type or "").lower()
-    if status is None or not 200 <= status < 300 or media_type not in HTML_TYPES | TEXT_TYPES:
+    if status is None or not 200 <= status < 300 or media_type not in HTML_MEDIA_TYPES | TEXT_MEDIA_TYPES:
         log.debug("%s: skipped (HTTP %s, %s)", uri, status, media_type or "no content type")
         return None
     payload = record.reader.read()
     fetched_at = record.record_date
     try:
-        if media_type in HTML_TYPES:
+        if media_type in HTML_MEDIA_TYPES:
             document = read_html(payload, source=uri, url=uri, charset=record.http_charset)
             return replace(document, fetched_at=fetched_at)
         decoded = decode_bytes(payload, source=uri, declared=record.http_charset)

@@ -23,7 +23,6 @@ from .rewrites import (
     REWRITE_MIN_SHARED_TERMS,
     SYNDICATION_COVERAGE,
     align,
-    document_terms,
     rewrite_link,
 )
 
@@ -54,7 +53,6 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
         every = set(store.sentence_matches(a, b)) | set(pair_new)
         by_pair[(a, b)] = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
     # 3. rewrites among related documents
-    terms_cache: dict[str, list] = {}
     for doc_id in doc_ids:
         related = {other for other, _ in store.related_by_terms(doc_id, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)}
         related |= {b if a == doc_id else a for a, b in by_pair if doc_id in (a, b)}
@@ -66,10 +64,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
                 lexical = existing[0] if existing else None
             if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= SYNDICATION_COVERAGE):
                 continue
-            for d in key:
-                if d not in terms_cache:
-                    terms_cache[d] = document_terms(cache, d)
-            alignment = align(terms_cache[key[0]], terms_cache[key[1]])
+            alignment = align(cache, *key)
             rewrite = rewrite_link(key[0], key[1], alignment, lexical.first if lexical else _first(cache, *key))
             if rewrite is not None:
                 if lexical is not None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..model import DatePrecision
 from .fingerprints import MIN_MATCH_TOKENS, normalize
 from .matching import TextCache
-from .meaning import best_alignment, sentence_terms
-from .rewrites import document_terms
+from .meaning import sentence_terms
+from .rewrites import document_index
 
 SUPPORT_SIMILARITY = 0.34  # a source sentence restating a claim scores at least this
 # Calibrated on the seed gold: supported paraphrases score 0.36-0.87 against their source,
@@ -90,7 +90,7 @@ def audit_document(store, doc_id: str) -> Audit:
         mine, other = (m.sent_a, m.doc_b) if m.doc_a == doc_id else (m.sent_b, m.doc_a)
         if other in sources and m.similarity > lexical.get(mine, ("", 0.0))[1]:
             lexical[mine] = (other, m.similarity)
-    pools = {d: document_terms(cache, d) for d in sources}
+    pools = {d: document_index(cache, d) for d in sources}
 
     audited = []
     for idx, s in enumerate(sentences):
@@ -104,7 +104,7 @@ def audit_document(store, doc_id: str) -> Audit:
         terms = sentence_terms(text)
         best_doc, best_score = None, 0.0
         for d, pool in pools.items():
-            _, score = best_alignment(terms, pool)
+            _, score = pool.best(terms)
             if score > best_score:
                 best_doc, best_score = d, score
         supported = best_score >= SUPPORT_SIMILARITY

@@ -22,10 +22,6 @@ MIN_SHARED_TOKENS = 10  # less than this in common is a stock phrase, not a shar
 # ('The Independent could not verify this claim.' recurs across unrelated entries)
 
 
-def _tokens_by_sentence(store, doc_id: str) -> dict[int, int]:
-    return {f.sentence_index: f.n_tokens for f in store.fingerprints(doc_id)}
-
-
 def sentence_time(cache: TextCache, doc_id: str, idx: int) -> Timestamp | None:
     """When a sentence was published: its live-blog entry's stamp, else its document's date."""
     doc, sentences, segments = cache.get(doc_id)
@@ -72,7 +68,7 @@ def link_pair(store, a: str, b: str, matches: Sequence[SentenceMatch], cache: Te
     pairs_ab: list[tuple[int, int]] = []  # (sentence of a, sentence of b)
     for m in matches:
         pairs_ab.append((m.sent_a, m.sent_b) if m.doc_a == a else (m.sent_b, m.sent_a))
-    tokens_a, tokens_b = _tokens_by_sentence(store, a), _tokens_by_sentence(store, b)
+    tokens_a, tokens_b = cache.tokens_by_sentence(a), cache.tokens_by_sentence(b)
     matched_a = {i for i, _ in pairs_ab}
     matched_b = {j for _, j in pairs_ab}
     shared_a = sum(tokens_a.get(i, 0) for i in matched_a)

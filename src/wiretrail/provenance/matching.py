@@ -30,6 +30,7 @@ class TextCache:
 
     store: object
     docs: dict[str, tuple[Document, list[Sentence], dict[int, Segment]]] = field(default_factory=dict)
+    tokens: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
         if doc_id not in self.docs:
@@ -38,6 +39,12 @@ class TextCache:
             segments = {s.index: s for s in self.store.segments(doc_id)}
             self.docs[doc_id] = (doc, sentences, segments)
         return self.docs[doc_id]
+
+    def tokens_by_sentence(self, doc_id: str) -> dict[int, int]:
+        """Word count of each sentence, from the stored fingerprints."""
+        if doc_id not in self.tokens:
+            self.tokens[doc_id] = {f.sentence_index: f.n_tokens for f in self.store.fingerprints(doc_id)}
+        return self.tokens[doc_id]
 
     def sentence_text(self, doc_id: str, idx: int) -> str:
         doc, sentences, _ = self.get(doc_id)

@@ -52,14 +52,33 @@ def dice(a: Terms, b: Terms) -> float:
     return 2 * shared / (sum(a.values()) + sum(b.values()))
 
 
-def best_alignment(terms: Terms, pool: Sequence[Terms]) -> tuple[int, float]:
-    """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
-    best, best_score = -1, 0.0
-    for i, other in enumerate(pool):
-        score = dice(terms, other)
-        if score > best_score:
-            best, best_score = i, score
-    return best, best_score
+MIN_SHARED_TERMS = 2  # a sentence sharing one term with another cannot restate it (dice >= 0.5
+# needs about half the terms shared), so only pairs sharing two or more are scored
+
+
+class TermIndex:
+    """The sentences of a document indexed by term, so that a query scores only the sentences
+    it shares terms with instead of every sentence of the pool."""
+
+    def __init__(self, pool: Sequence[Terms]) -> None:
+        self.pool = pool
+        self.postings: dict[str, list[int]] = {}
+        for i, terms in enumerate(pool):
+            for term in terms:
+                self.postings.setdefault(term, []).append(i)
+
+    def best(self, terms: Terms) -> tuple[int, float]:
+        """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
+        shared: Counter[int] = Counter()
+        for term in terms:
+            shared.update(self.postings.get(term, ()))
+        best, best_score = -1, 0.0
+        for i, n in shared.items():
+            if n >= MIN_SHARED_TERMS:
+                score = dice(terms, self.pool[i])
+                if score > best_score:
+                    best, best_score = i, score
+        return best, best_score
 
 
 SALIENT_TERMS = 40  # terms kept per document for finding rewrite candidates
