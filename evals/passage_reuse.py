@@ -5,7 +5,8 @@
 Corpus: ../shared/corpus/ukraine-2022 (AP, Reuters, Guardian, BBC; outlets repost their own
 text across days). Reference: a pair of documents reuses a passage when they share at least
 REFERENCE_MIN_SHINGLES distinct word 8-grams (exact, after lowercasing and folding quotes), i.e.
-a common run of about ten words or more. Predicted: wiretrail links the pair as duplicate or
+a common run of about ten words or more, not counting 8-grams found in more than
+REFERENCE_MAX_DOCS documents (stock phrases of a site). Predicted: wiretrail links the pair as duplicate or
 shares-passages (or rewrite-of with shared passages). Baseline, in the same run: document-level
 MinHash (datasketch, 128 permutations, word 5-grams) with an LSH threshold of 0.5, the usual
 near-duplicate detector. Prints precision, recall and F1 for both, and disagreements to read.
@@ -29,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "ukraine-2022"
 REFERENCE_SHINGLE = 8
 REFERENCE_MIN_SHINGLES = 3  # one shared 10-word run gives 3 8-grams; a stock 8-word phrase gives 1
+REFERENCE_MAX_DOCS = 10  # an 8-gram in more documents than this is a site's stock phrase
+# ('the BBC is not responsible for the content of external sites'), not a reused passage
 
 
 def shingles(text: str, n: int) -> set[str]:
@@ -43,7 +46,7 @@ def reference_pairs(texts: dict[str, str]) -> dict[tuple[str, str], int]:
             by_shingle[sh].append(doc_id)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for docs in by_shingle.values():
-        if len(docs) > 1:
+        if 1 < len(docs) <= REFERENCE_MAX_DOCS:
             for a, b in combinations(sorted(docs), 2):
                 shared[(a, b)] += 1
     return {pair: n for pair, n in shared.items() if n >= REFERENCE_MIN_SHINGLES}

@@ -267,6 +267,7 @@ def test_stock_notices_of_news_sites_are_furniture_but_reporting_is_not():
         "Send your story ideas to news@example.org",
         "If you have a story suggestion email tips@example.org",
         "Follow Example News West on Facebook, Twitter and Instagram.",
+        "Follow EP's coverage of the flood at https://example.org/hub/flood",
         "Why not follow Example News North on Facebook, Twitter and Instagram?",
         "You can also send story ideas to north@example.org",
         "Please include your name, age and location with any submission.",

@@ -32,6 +32,7 @@ CALL_TO_ACTION = re.compile(
           (?:\s+(?:story|article|page|post|link|facebook|twitter|x|whatsapp|linkedin|reddit
                   |email|a\s+friend))*\W*$
     | (?:share|follow)\s+(?:us|this)\b
+    | (?:follow|read|see)\s+(?:more\s+)?(?:of\s+)?\S+\s+(?:full\s+)?coverage\s+of\b
     | (?:why\s+not\s+)?follow\s+(?:\S+\s+){0,3}(?:on\s+)?(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube
           |channel|social\s+media)\b
     | (?:sign\s+up|subscribe|register|log\s*in|sign\s+in)\b
