@@ -123,3 +123,25 @@ def test_live_blog_stamp_lines_are_not_sentences(seeded, seeds_dir):
     assert "09:01 , Jabed Ahmed" not in texts
     assert "Tuesday 3 December 2024 23:59 , Jabed Ahmed" not in texts
     assert "Novorossiisk is one of Russia’s most important oil export gateways." in texts
+
+
+def test_a_stop_between_a_batch_and_its_links_is_resumed(seeds_dir, tmp_path, monkeypatch):
+    """Documents are written, then linked in a second transaction: if the process dies in
+    between, the next ingest links them (nothing else would: their ids are already stored)."""
+    from wiretrail import pipeline
+
+    store = open_store(tmp_path / "w.db")
+
+    def die(*args, **kwargs):
+        raise KeyboardInterrupt  # the process stops right after the batch committed
+
+    monkeypatch.setattr(pipeline, "update_provenance", die)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(store, [seeds_dir], settings=ONE_PROCESS)
+    assert store.counts().documents == 5 and store.links() == []
+    assert len(store.pending_provenance()) == 5
+    monkeypatch.undo()
+    report = ingest(store, [seeds_dir], settings=ONE_PROCESS)
+    assert report.added == 0 and report.links == 2
+    assert store.pending_provenance() == [] and len(store.links()) == 2
+    store.close()

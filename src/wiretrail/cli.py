@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from .errors import WiretrailError
 from .pipeline import IngestReport, ingest as run_ingest
@@ -36,6 +36,22 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 LIST_FORMATS = ("table", "json", "ndjson")
+ID_CHARS = 10  # ids are shown this long in tables: enough to type as a prefix; json has them whole
+LONG_TEXT_WIDTH = 60  # titles and sentences wrap at this width instead of squeezing the rest
+_SHORT_COLUMNS = {  # never wrapped nor squeezed below this width
+    "id": ID_CHARS, "published": 16, "kind": 12, "segments": 8, "relation": 15, "score": 5,
+    "shared passages": 15, "first": 7, "at": 19, "stage": 6, "copies": 6, "sources": 7,
+}  # fmt: skip
+
+
+def _columns(*names: str) -> list[Column]:
+    """Short fields keep their width; long text shares the rest and is cut with an ellipsis."""
+    return [
+        Column(n, no_wrap=True, min_width=_SHORT_COLUMNS[n])
+        if n in _SHORT_COLUMNS
+        else Column(n, overflow="ellipsis", max_width=LONG_TEXT_WIDTH)
+        for n in names
+    ]
 
 
 class _State:
@@ -144,9 +160,9 @@ def docs(
         record["flags"] = list(doc.flags)
         rows.append(record)
     if format == "table":
-        table = Table("id", "title", "outlet", "published", "kind", "segments", "flags")
+        table = Table(*_columns("id", "title", "outlet", "published", "kind", "segments", "flags"))
         for r in rows:
-            table.add_row(r["id"], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"]))
+            table.add_row(r["id"][:ID_CHARS], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"]))
         out.print(table)
     else:
         _print_records(rows, format)
@@ -242,11 +258,11 @@ def links(
         store.close()
     rows = [link_record(link) for link in found]
     if format == "table":
-        table = Table("from (copy)", "to (source)", "relation", "score", "shared passages", "first")
+        table = Table(*_columns("from (copy)", "to (source)", "relation", "score", "shared passages", "first"))
         for r in rows:
             first = "unknown" if r["first"] is None else ("from" if r["first"] == r["from_doc"] else "to")
             table.add_row(
-                f"{r['from_doc']} {titles.get(r['from_doc'], '')[:40]}", f"{r['to_doc']} {titles.get(r['to_doc'], '')[:40]}",
+                f"{r['from_doc'][:ID_CHARS]} {titles.get(r['from_doc'], '')}", f"{r['to_doc'][:ID_CHARS]} {titles.get(r['to_doc'], '')}",
                 r["relation"], f"{r['score']:.2f}", str(len(r["shared"])), first,
             )  # fmt: skip
         out.print(table)

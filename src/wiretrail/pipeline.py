@@ -38,6 +38,7 @@ from .store.base import Store
 
 log = logging.getLogger(__name__)
 
+RESUME_BATCH = 64  # documents matched per transaction when resuming a stopped ingest
 IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: keeps both cores busy, memory bounded
 
 
@@ -199,6 +200,7 @@ def ingest(
     the store already holds is skipped before any work is done on it.
     """
     report = IngestReport()
+    _resume_provenance(store, report)
     stream = _raw_stream(inputs, max_bytes=settings.max_input_bytes)
     head = list(islice(stream, settings.parallel_threshold))
     workers = min(settings.workers, os.cpu_count() or 1)
@@ -226,6 +228,13 @@ def ingest(
             future, fails = pending.popleft()
             _write(store, future.result(), fails, report, progress)
     return report
+
+
+def _resume_provenance(store: Store, report: IngestReport) -> None:
+    """Match documents a stopped ingest stored but did not get to link."""
+    pending = store.pending_provenance()
+    for i in range(0, len(pending), RESUME_BATCH):
+        report.links += len(update_provenance(store, pending[i : i + RESUME_BATCH]).links)
 
 
 def _raw_stream(inputs: Iterable[str | Path | RawDocument], *, max_bytes: int) -> Iterator[RawDocument | Failure]:

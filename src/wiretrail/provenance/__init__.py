@@ -74,7 +74,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
                     rewrite = Link(rewrite.from_doc, rewrite.to_doc, rewrite.relation, rewrite.score, rewrite.first, shared)
                 by_pair[key] = rewrite
     links = [link for link in by_pair.values() if link is not None]
-    store.write_provenance(new, links, by_pair.keys())
+    store.write_provenance(new, links, by_pair.keys(), done=doc_ids)
     return ProvenanceUpdate(len(new), tuple(links))
 
 

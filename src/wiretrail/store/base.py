@@ -88,8 +88,14 @@ class Store(Protocol):
 
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]: ...
 
+    def pending_provenance(self) -> list[str]: ...
+
     def write_provenance(
-        self, matches: Sequence[SentenceMatch], links: Sequence[Link], pairs: Iterable[tuple[str, str]]
+        self,
+        matches: Sequence[SentenceMatch],
+        links: Sequence[Link],
+        pairs: Iterable[tuple[str, str]],
+        done: Sequence[str] = (),
     ) -> None: ...
 
     def sentence_matches(self, doc_id: str, other: str | None = None) -> list[SentenceMatch]: ...

@@ -160,6 +160,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX doc_terms_doc ON doc_terms (doc_id)",
         ),
     ),
+    Migration(
+        5,
+        "documents waiting for provenance, so a crash between a batch and its links is resumed",
+        (
+            """CREATE TABLE provenance_pending (
+                doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

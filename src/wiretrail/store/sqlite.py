@@ -154,6 +154,7 @@ class SQLiteStore:
                         "INSERT INTO sentence_bands (band_key, doc_id, sent_idx) VALUES (?, ?, ?)",
                         [(key, doc.id, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
                     )
+                    conn.execute("INSERT INTO provenance_pending (doc_id) VALUES (?)", (doc.id,))
                     conn.executemany(
                         "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(key, doc.id) for key in analyzed.terms],
@@ -288,9 +289,21 @@ class SQLiteStore:
         )
         return [(r[0], r[1]) for r in cursor]
 
-    def write_provenance(self, matches: Sequence[SentenceMatch], links: Sequence[Link], pairs: Iterable[tuple[str, str]]) -> None:
-        """Add sentence matches and replace the links of the given document pairs, atomically."""
+    def pending_provenance(self) -> list[str]:
+        """Documents stored but not yet matched (an ingest stopped between the two steps)."""
+        return [r[0] for r in self._conn.execute("SELECT doc_id FROM provenance_pending ORDER BY doc_id")]
+
+    def write_provenance(
+        self,
+        matches: Sequence[SentenceMatch],
+        links: Sequence[Link],
+        pairs: Iterable[tuple[str, str]],
+        done: Sequence[str] = (),
+    ) -> None:
+        """Add sentence matches and replace the links of the given document pairs, atomically;
+        the documents whose matches these are leave the pending list in the same transaction."""
         with self._transaction() as conn:
+            conn.executemany("DELETE FROM provenance_pending WHERE doc_id = ?", [(d,) for d in done])
             conn.executemany(
                 "INSERT INTO sentence_matches (doc_a, sent_a, doc_b, sent_b, similarity, method) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_a, sent_a, doc_b, sent_b) DO NOTHING",
