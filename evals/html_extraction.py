@@ -21,50 +21,29 @@ where the baseline gives ~0.953.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 from unittest import mock
 
 import trafilatura
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or loaded by path
+from shingle_f1 import DATA, Score, pages, score  # noqa: E402
+
 from wiretrail.errors import InputError
 from wiretrail.ingest import html as html_reader
 from wiretrail.ingest import read_html
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "eval" / "boilerplate" / "big5-05"
-SHINGLE = 5  # words per shingle: the size the shared README's target is stated for
 VARIANTS = {  # trafilatura options tried on top of read_html's own stages
     "balanced": {"favor_precision": False},
     "favor_recall": {"favor_precision": False, "favor_recall": True},
     "no tables": {"include_tables": False},
 }
-_WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Score:
-    precision: float
-    recall: float
-    f1: float
 
-
-def shingles(text: str) -> Counter:
-    words = _WORD.findall(text.lower())
-    return Counter(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-
-
-def score(candidate: str, gold: str) -> Score:
-    got, want = shingles(candidate), shingles(gold)
-    common = sum((got & want).values())
-    p = common / sum(got.values()) if got else 0.0
-    r = common / sum(want.values()) if want else 0.0
-    return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0)
 
 
 def ours(name: str, page: bytes) -> str:
@@ -79,12 +58,7 @@ def baseline(page: bytes) -> str:
 
 
 def _pages() -> list[tuple[str, bytes, str]]:
-    out = []
-    for page in sorted((DATA / "html").glob("*.htm*")):
-        gold = DATA / "gold" / f"{page.stem}.txt"
-        if gold.exists():
-            out.append((page.name, page.read_bytes(), gold.read_bytes().decode("cp1252", "replace")))
-    return out
+    return [(path.name, data, gold) for path, data, gold in pages()]
 
 
 def _summary(label: str, scores: list[Score], seconds: float) -> str:

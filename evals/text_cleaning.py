@@ -19,19 +19,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
 from lxml import etree, html
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or loaded by path
+from shingle_f1 import DATA, Score, pages, score  # noqa: E402
+
 from wiretrail.clean import clean_text
 from wiretrail.model import RawDocument
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "eval" / "boilerplate" / "big5-05"
-SHINGLE = 5  # words per shingle: the size the shared README's target is stated for
 
 # not text a reader sees: code, styles, embedded objects (and <head>, whose <title> the body repeats)
 _DROP = ("script", "style", "noscript", "head", "title", "iframe", "object", "embed", "svg", "template")
@@ -40,7 +39,6 @@ _BLOCK = frozenset(
     "figure footer form frame h1 h2 h3 h4 h5 h6 header hr html img input legend li main nav ol "
     "option p pre section select table tbody td textarea tfoot th thead tr ul".split()
 )
-_WORD = re.compile(r"\w+")
 _END_OF_DOCUMENT = re.compile(rb"(?i)</(?:body|html)\s*>")
 
 
@@ -70,33 +68,11 @@ def flatten(page: bytes) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def shingles(text: str) -> Counter:
-    words = _WORD.findall(text.lower())
-    return Counter(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    precision: float
-    recall: float
-    f1: float
-
-
-def score(candidate: str, gold: str) -> Score:
-    got, want = shingles(candidate), shingles(gold)
-    common = sum((got & want).values())
-    p = common / sum(got.values()) if got else 0.0
-    r = common / sum(want.values()) if want else 0.0
-    return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0)
 
 
 def _pages() -> list[tuple[str, bytes, str]]:
-    out = []
-    for page in sorted((DATA / "html").glob("*.htm*")):
-        gold = DATA / "gold" / f"{page.stem}.txt"
-        if gold.exists():
-            out.append((page.stem, page.read_bytes(), gold.read_bytes().decode("cp1252", "replace")))
-    return out
+    return [(path.stem, data, gold) for path, data, gold in pages()]
 
 
 @dataclass(frozen=True, slots=True)
