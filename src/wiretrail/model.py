@@ -188,6 +188,7 @@ class AnalyzedDocument:
     sentences: tuple[Sentence, ...] = ()
     fingerprints: tuple[SentenceFingerprint, ...] = ()
     terms: tuple[int, ...] = ()  # keys of the document's salient terms (names, numbers, rare words)
+    passages: tuple[tuple[int, int], ...] = ()  # winnowed word 8-gram keys: (key, token position)
 
 
 @dataclass(frozen=True, slots=True)

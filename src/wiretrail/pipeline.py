@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,7 +30,7 @@ from .ids import content_hash, document_id
 from .ingest import iter_inputs
 from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
 from .provenance import update_provenance
-from .provenance.fingerprints import fingerprint_sentences
+from .provenance.fingerprints import fingerprint_sentences, passage_keys, passage_tokens
 from .provenance.meaning import salient_terms
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
@@ -80,17 +81,23 @@ class _Prepared:
     paragraphs: tuple[tuple[int, int, int], ...]  # (segment index, start, end) of each text line
 
 
+# Breaks a sentence never crosses: a line break, and a rule of underscores, which wire copy
+# flattened onto one line uses between the story and its notes ('___ Follow AP's coverage ...').
+PARAGRAPH_BREAK = re.compile(r"\n|_{3,}")
+
+
 def _paragraphs(text: str, segments: Sequence[Segment]) -> tuple[tuple[int, int, int], ...]:
-    """Lines of each segment: a sentence never crosses a line break or a segment boundary."""
+    """Paragraphs of each segment: a sentence never crosses a break or a segment boundary."""
     out = []
     for seg in segments:
         pos = seg.start
-        for line in text[seg.start : seg.end].split("\n"):
-            stripped = line.strip()
+        for piece in PARAGRAPH_BREAK.split(text[seg.start : seg.end]):
+            stripped = piece.strip()
             if stripped and not _is_structure_line(stripped, seg):
-                lead = len(line) - len(line.lstrip())
+                lead = len(piece) - len(piece.lstrip())
                 out.append((seg.index, pos + lead, pos + lead + len(stripped)))
-            pos += len(line) + 1
+            pos += len(piece)
+            pos += len(m.group()) if (m := PARAGRAPH_BREAK.match(text, pos)) else 0
     return tuple(out)
 
 
@@ -162,13 +169,15 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
             for s_start, s_end in next(spans):
                 sentences.append(Sentence(doc_id, seg_index, len(sentences), start + s_start, start + s_end))
         texts = [item.document.text[s.start : s.end] for s in sentences]
+        furniture = [is_furniture_line(t) for t in texts]
         results.append(
             AnalyzedDocument(
                 item.document,
                 item.segments,
                 tuple(sentences),
-                tuple(fingerprint_sentences(texts, furniture=[is_furniture_line(t) for t in texts])),
+                tuple(fingerprint_sentences(texts, furniture=furniture)),
                 salient_terms(texts),
+                tuple(passage_keys(passage_tokens(texts, furniture))),
             )
         )
     return results

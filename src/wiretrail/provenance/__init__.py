@@ -4,7 +4,8 @@ The corpus stage that runs after each batch is stored:
 
     1. lexical: new documents' sentences matched against the stored index (`matching`)
     2. links: every document pair the matches touch is re-decided from all its matches (`links`)
-    3. meaning: related documents that share few sentences are checked for a rewrite (`rewrites`)
+    3. passages: runs of 10+ shared words inside differently worded sentences (`passages`)
+    4. meaning: related documents that share few sentences are checked for a rewrite (`rewrites`)
 
 Running it twice on the same input changes nothing, and the result does not depend on the
 order documents were ingested in.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from ..model import Link, Relation, SharedSpan
 from .links import group_by_pair, link_pair
 from .matching import TextCache, match_document
+from .passages import passage_link, passage_seeds
 from .rewrites import (
     REWRITE_MAX_CANDIDATES,
     REWRITE_MIN_SHARED_TERMS,
@@ -52,7 +54,14 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     for (a, b), pair_new in sorted(group_by_pair(new).items()):
         every = set(store.sentence_matches(a, b)) | set(pair_new)
         by_pair[(a, b)] = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
-    # 3. rewrites among related documents
+    # 3. passages reused inside differently worded sentences, for pairs sentences did not link
+    for doc_id in doc_ids:
+        for other, seeds in sorted(passage_seeds(store, doc_id).items()):
+            key = _pair(doc_id, other)
+            if by_pair.get(key) is not None or (key not in by_pair and _linked(store, *key)):
+                continue
+            by_pair[key] = passage_link(cache, doc_id, other, seeds)
+    # 4. rewrites among related documents
     for doc_id in doc_ids:
         related = {other for other, _ in store.related_by_terms(doc_id, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)}
         related |= {b if a == doc_id else a for a, b in by_pair if doc_id in (a, b)}
@@ -76,6 +85,10 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     links = [link for link in by_pair.values() if link is not None]
     store.write_provenance(new, links, by_pair.keys(), done=doc_ids)
     return ProvenanceUpdate(len(new), tuple(links))
+
+
+def _linked(store, a: str, b: str) -> bool:
+    return any(b in (link.from_doc, link.to_doc) for link in store.links(a))
 
 
 def _first(cache: TextCache, a: str, b: str) -> str | None:

@@ -31,8 +31,21 @@ BANDS = NUM_PERM // BAND_ROWS
 MINHASH_SEED = 20241203  # fixed: fingerprints must be the same on every machine and run
 MIN_MATCH_TOKENS = 6  # shorter sentences ("He said so.", "Read more here") match by chance
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+# One character for one, so that offsets survive folding. '´' and '`' stand for apostrophes in
+# copy typed on some wire desks ('AP´s coverage').
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‛": "'", "´": "'", "`": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"}
+)
 _WORD = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*", re.UNICODE)
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def _mask_urls(text: str) -> str:
+    """URLs blanked out (same length): 'https://example.org/hub/war' is an address, not ten words
+    of reporting, and one shared link must not make two stories share a passage."""
+    return _URL.sub(lambda m: " " * len(m.group()), text)
 
 
 def normalize(text: str) -> str:
@@ -43,7 +56,7 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Words of the normalised text; '10,000' and 'ukraine's' stay one token each."""
-    return [t.replace(",", "") for t in _WORD.findall(normalize(text))]
+    return [t.replace(",", "") for t in _WORD.findall(normalize(_mask_urls(text)))]
 
 
 def exact_key(toks: Sequence[str]) -> int:
@@ -83,3 +96,43 @@ def fingerprint_sentences(texts: Sequence[str], *, furniture: Sequence[bool] = (
     minhashes = MinHash.bulk([_shingles(toks[i]) for i in long_enough], num_perm=NUM_PERM, seed=MINHASH_SEED) if long_enough else []
     bands = {i: _band_keys(m.hashvalues) for i, m in zip(long_enough, minhashes)}
     return [SentenceFingerprint(i, len(t), exact_key(t), bands.get(i, ())) for i, t in enumerate(toks)]
+
+
+# -- passages: winnowed word 8-grams over the whole text -------------------------------------
+# Sentence fingerprints miss a passage reused inside a differently worded sentence. Passage
+# fingerprints (Schleimer et al.'s winnowing, as in MOSS) hash every word 8-gram of the text and
+# keep the smallest hash of each window of PASSAGE_WINDOW consecutive 8-grams: any run of at
+# least PASSAGE_WORDS + PASSAGE_WINDOW - 1 = 10 shared words is guaranteed a shared key, while
+# only about 2 / (PASSAGE_WINDOW + 1) of the positions are stored.
+PASSAGE_WORDS = 8
+PASSAGE_WINDOW = 3
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Tokens of `text` as `tokens` folds them, with their character offsets in `text`."""
+    folded = _mask_urls(text).translate(_QUOTES)  # one character for one: offsets stay valid
+    return [(m.group().lower().replace(",", ""), m.start(), m.end()) for m in _WORD.finditer(folded)]
+
+
+def passage_keys(toks: Sequence[str]) -> list[tuple[int, int]]:
+    """(key, position of the 8-gram's first token) chosen by winnowing, in text order."""
+    hashes = [exact_key(toks[i : i + PASSAGE_WORDS]) for i in range(len(toks) - PASSAGE_WORDS + 1)]
+    chosen: dict[int, int] = {}
+    for start in range(max(0, len(hashes) - PASSAGE_WINDOW + 1)):
+        window = hashes[start : start + PASSAGE_WINDOW]
+        offset = min(range(len(window)), key=lambda k: (window[k], -k))  # rightmost minimum
+        chosen[start + offset] = window[offset]
+    if hashes and not chosen:  # shorter than one window: keep its smallest 8-gram
+        i = min(range(len(hashes)), key=hashes.__getitem__)
+        chosen[i] = hashes[i]
+    return [(key, pos) for pos, key in sorted(chosen.items())]
+
+
+def passage_tokens(sentences: Sequence[str], furniture: Sequence[bool] = ()) -> list[str]:
+    """The document's tokens for passage fingerprints, sentence after sentence, with a site's
+    stock notices left out (they would make every page of the site 'share a passage')."""
+    out: list[str] = []
+    for i, text in enumerate(sentences):
+        if not (i < len(furniture) and furniture[i]):
+            out.extend(token for token, _, _ in token_spans(text))
+    return out

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ..model import DatePrecision, Link, Relation, SentenceMatch, SharedSpan, Timestamp
@@ -19,6 +19,7 @@ from .matching import TextCache
 
 DUPLICATE_COVERAGE = 0.9  # both documents this much covered by matches: the same text
 MIN_SHARED_TOKENS = 10  # less than this in common is a stock phrase, not a shared passage
+STOCK_OVERRIDE = 0.5  # stock lines count as evidence only for documents this much alike
 # ('The Independent could not verify this claim.' recurs across unrelated entries)
 
 
@@ -63,6 +64,22 @@ def _spans(pairs: list[tuple[int, int]], cache: TextCache, from_doc: str, to_doc
     return tuple(SharedSpan(s[0], s[1], s[2], s[3]) for s in spans)
 
 
+def first_and_direction(
+    cache: TextCache, a: str, sentences_a: Iterable[int], b: str, sentences_b: Iterable[int]
+) -> tuple[str | None, bool]:
+    """(the document seen first or None, whether a is the source side of the link).
+
+    Times are those of the shared sentences themselves. When they cannot tell, `first` is None
+    and the pair is oriented by id, so the same pair always reads the same way.
+    """
+    first_a = _earliest([sentence_time(cache, a, i) for i in sentences_a])
+    first_b = _earliest([sentence_time(cache, b, j) for j in sentences_b])
+    order = _before(first_a, first_b) if first_a and first_b else None
+    if order is None:
+        return None, b < a
+    return (a if order else b), order
+
+
 def link_pair(store, a: str, b: str, matches: Sequence[SentenceMatch], cache: TextCache) -> Link | None:
     """The link between documents a and b, or None when what they share is too little."""
     pairs_ab: list[tuple[int, int]] = []  # (sentence of a, sentence of b)
@@ -77,19 +94,16 @@ def link_pair(store, a: str, b: str, matches: Sequence[SentenceMatch], cache: Te
         return None
     cover_a = shared_a / max(1, sum(tokens_a.values()))
     cover_b = shared_b / max(1, sum(tokens_b.values()))
+    stock_a = cache.stock_sentences(a)
+    own_a = sum(tokens_a.get(i, 0) for i in matched_a - stock_a)
+    if own_a < MIN_SHARED_TOKENS and max(cover_a, cover_b) < STOCK_OVERRIDE:
+        return None  # only stock lines in common: two pages of one site, not a copy
     duplicate = min(cover_a, cover_b) >= DUPLICATE_COVERAGE
     relation = Relation.DUPLICATE if duplicate else Relation.SHARES_PASSAGES
     score = round(min(cover_a, cover_b) if duplicate else max(cover_a, cover_b), 4)
 
-    first_a = _earliest([sentence_time(cache, a, i) for i in matched_a])
-    first_b = _earliest([sentence_time(cache, b, j) for j in matched_b])
-    order = _before(first_a, first_b) if first_a and first_b else None
-    if order is None:
-        first = None
-        from_doc, to_doc = (a, b) if a < b else (b, a)
-    else:
-        first = a if order else b
-        from_doc, to_doc = (b, a) if order else (a, b)
+    first, a_is_source = first_and_direction(cache, a, matched_a, b, matched_b)
+    from_doc, to_doc = (b, a) if a_is_source else (a, b)
     oriented = pairs_ab if from_doc == a else [(j, i) for i, j in pairs_ab]
     return Link(from_doc, to_doc, relation, score, first, _spans(oriented, cache, from_doc, to_doc))
 

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 VERIFY_JACCARD = 0.5  # word-3-gram Jaccard for a near-duplicate sentence
 VERIFY_CONTAINMENT = 0.8  # ... or the shorter sentence's shingles this much inside the longer
 # (a copy that adds a clause, 'Meanwhile on the frontlines, ...', keeps most of the original)
+STOCK_SENTENCE_DOCS = 10  # a sentence in more documents is a site's stock line ('Follow our
+# coverage of the war at ...') unless the documents share much more: see links.STOCK_OVERRIDE
 MAX_MATCHES_PER_SENTENCE = 50  # 10,000 copies of one text: link to 50, not to all of them
 
 
@@ -31,6 +33,7 @@ class TextCache:
     store: object
     docs: dict[str, tuple[Document, list[Sentence], dict[int, Segment]]] = field(default_factory=dict)
     tokens: dict[str, dict[int, int]] = field(default_factory=dict)
+    stock: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
         if doc_id not in self.docs:
@@ -45,6 +48,16 @@ class TextCache:
         if doc_id not in self.tokens:
             self.tokens[doc_id] = {f.sentence_index: f.n_tokens for f in self.store.fingerprints(doc_id)}
         return self.tokens[doc_id]
+
+    def stock_sentences(self, doc_id: str) -> frozenset[int]:
+        """Sentences of a document whose exact text more than STOCK_SENTENCE_DOCS documents carry."""
+        if doc_id not in self.stock:
+            prints = self.store.fingerprints(doc_id)
+            counts = self.store.exact_key_documents([f.exact for f in prints if f.n_tokens])
+            self.stock[doc_id] = frozenset(
+                f.sentence_index for f in prints if counts.get(f.exact, 0) > STOCK_SENTENCE_DOCS
+            )
+        return self.stock[doc_id]
 
     def sentence_text(self, doc_id: str, idx: int) -> str:
         doc, sentences, _ = self.get(doc_id)

@@ -169,6 +169,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "passage fingerprints: winnowed word 8-grams, for reuse inside differently worded sentences",
+        (
+            """CREATE TABLE passage_keys (
+                passage_key {BIGINT} NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                token_pos INTEGER NOT NULL
+            )""",
+            "CREATE INDEX passage_keys_key ON passage_keys (passage_key)",
+            "CREATE INDEX passage_keys_doc ON passage_keys (doc_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -156,6 +156,10 @@ class SQLiteStore:
                     )
                     conn.execute("INSERT INTO provenance_pending (doc_id) VALUES (?)", (doc.id,))
                     conn.executemany(
+                        "INSERT INTO passage_keys (passage_key, doc_id, token_pos) VALUES (?, ?, ?)",
+                        [(key, doc.id, pos) for key, pos in analyzed.passages],
+                    )
+                    conn.executemany(
                         "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(key, doc.id) for key in analyzed.terms],
                     )
@@ -273,6 +277,21 @@ class SQLiteStore:
     def exact_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
         """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
         return self._lookup("SELECT exact_key, doc_id, sent_idx FROM sentence_keys WHERE exact_key IN ({})", keys)
+
+    def exact_key_documents(self, keys: Sequence[int]) -> dict[int, int]:
+        """For each exact sentence key, how many documents carry it."""
+        rows = self._lookup(
+            "SELECT exact_key, COUNT(DISTINCT doc_id), 0 FROM sentence_keys WHERE exact_key IN ({}) GROUP BY exact_key", keys
+        )
+        return {key: n for key, n, _ in rows}
+
+    def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
+        cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
+        return [(r[0], r[1]) for r in cursor]
+
+    def passage_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+        """(passage_key, doc_id, token_pos) of stored passages sharing one of these keys."""
+        return self._lookup("SELECT passage_key, doc_id, token_pos FROM passage_keys WHERE passage_key IN ({})", keys)
 
     def band_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
         """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
