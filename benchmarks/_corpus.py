@@ -18,12 +18,19 @@ import csv
 import random
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from wiretrail.clean.boilerplate import is_furniture_line
 from wiretrail.ids import content_hash, document_id
-from wiretrail.model import AnalyzedDocument, Document, Segment, SegmentKind, Sentence, Timestamp
+from wiretrail.model import (
+    AnalyzedDocument,
+    Document,
+    Segment,
+    SegmentKind,
+    Sentence,
+    Timestamp,
+)
 from wiretrail.provenance import fingerprints
 from wiretrail.provenance.meaning import salient_terms
 
@@ -188,7 +195,7 @@ def analyzed_document(
         published=Timestamp.from_date(published) if published else None,
         outlet=outlet,
         content_hash=sha,
-        ingested_at=datetime.now(timezone.utc),
+        ingested_at=datetime.now(UTC),
     )
     segment = Segment(doc_id, 0, 0, len(text), SegmentKind.BODY, reference_date=published)
     sentences = tuple(Sentence(doc_id, 0, i, a, b) for i, (a, b) in enumerate(spans))
@@ -228,7 +235,7 @@ def with_url(template: AnalyzedDocument, url: str) -> AnalyzedDocument:
 
     Fingerprints and terms do not depend on the id, so 10,000 copies cost one fingerprinting."""
     doc_id = document_id(template.document.content_hash, url)
-    doc = replace(template.document, id=doc_id, url=url, source=url, ingested_at=datetime.now(timezone.utc))
+    doc = replace(template.document, id=doc_id, url=url, source=url, ingested_at=datetime.now(UTC))
     return AnalyzedDocument(
         doc,
         tuple(replace(s, doc_id=doc_id) for s in template.segments),

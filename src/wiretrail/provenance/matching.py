@@ -34,6 +34,7 @@ class TextCache:
     docs: dict[str, tuple[Document, list[Sentence], dict[int, Segment]]] = field(default_factory=dict)
     tokens: dict[str, dict[int, int]] = field(default_factory=dict)
     stock: dict[str, frozenset[int]] = field(default_factory=dict)
+    words: dict[str, object] = field(default_factory=dict)  # passages.DocTokens per document
 
     def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
         if doc_id not in self.docs:

@@ -34,6 +34,12 @@ class DocTokens:
 
 def document_tokens(cache: TextCache, doc_id: str) -> DocTokens:
     """The same token sequence the passage keys were computed on (see `passage_tokens`)."""
+    if doc_id not in cache.words:
+        cache.words[doc_id] = _document_tokens(cache, doc_id)
+    return cache.words[doc_id]
+
+
+def _document_tokens(cache: TextCache, doc_id: str) -> DocTokens:
     doc, sentences, _ = cache.get(doc_id)
     words, spans, owner = [], [], []
     for s in sentences:
