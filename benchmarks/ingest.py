@@ -18,19 +18,15 @@ import csv
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 
-import psutil
+from _process import measure  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "ukraine-2022"
-SAMPLE_EVERY_S = 0.05
 
 
 def _rows(limit: int | None):
@@ -75,34 +71,6 @@ def _subset_csv(limit: int, folder: Path) -> list[str]:
     return [str(path)]
 
 
-def _measure(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of the whole process tree of `cmd`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
-    peak = 0
-    parent = psutil.Process(proc.pid)
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            try:
-                procs = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(SAMPLE_EVERY_S)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    code = proc.wait()
-    stop.set()
-    thread.join()
-    if code != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited with {code}")
-    return time.perf_counter() - start, peak
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -137,8 +105,8 @@ def main() -> None:
         n_docs = sum(1 for _ in _rows(args.limit))
         words = sum(len(r["Text"].split()) for r in _rows(args.limit))
         base_db, ours_db = str(folder / "baseline.db"), str(folder / "wiretrail.db")
-        base_s, base_rss = _measure([sys.executable, __file__, "--child", "baseline", "--db", base_db, *(["--limit", str(args.limit)] if args.limit else [])])
-        ours_s, ours_rss = _measure([sys.executable, "-m", "wiretrail", "--quiet", "--db", ours_db, "ingest", "--workers", str(args.workers), *inputs])
+        base_s, base_rss = measure([sys.executable, __file__, "--child", "baseline", "--db", base_db, *(["--limit", str(args.limit)] if args.limit else [])], cwd=ROOT, quiet=True)
+        ours_s, ours_rss = measure([sys.executable, "-m", "wiretrail", "--quiet", "--db", ours_db, "ingest", "--workers", str(args.workers), *inputs], cwd=ROOT, quiet=True)
         stored = sqlite3.connect(ours_db).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         recall, precision = _agreement(base_db, ours_db)
 

@@ -35,10 +35,8 @@ import os
 import random
 import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -49,6 +47,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus
+from _process import measure
 from _corpus import (
     BENCH_HOST,
     CORPUS,
@@ -59,7 +58,6 @@ from _corpus import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_EVERY_S = 0.05
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
 SEED = 20241203
@@ -410,37 +408,9 @@ def baseline(db: str, probes_file: str, max_gb: float) -> dict:
 # -- the parent ----------------------------------------------------------------------------------
 
 
-def _measure(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of the process tree of `cmd`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT)
-    peak = 0
-    parent = psutil.Process(proc.pid)
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            try:
-                procs = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(SAMPLE_EVERY_S)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    code = proc.wait()
-    stop.set()
-    thread.join()
-    if code != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited with {code}")
-    return time.perf_counter() - start, peak
-
-
 def _child(folder: Path, step: str, *args: str) -> tuple[dict, float, int]:
     out = folder / f"{step}-{time.monotonic_ns()}.json"
-    seconds, peak = _measure([sys.executable, __file__, "--child", step, "--result", str(out), *args])
+    seconds, peak = measure([sys.executable, __file__, "--child", step, "--result", str(out), *args], cwd=ROOT)
     return json.loads(out.read_text()), seconds, peak
 
 
