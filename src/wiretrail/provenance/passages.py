@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..clean.boilerplate import is_furniture_line
 from ..model import Link, Relation, SharedSpan
+from ..store.base import CANDIDATES_PER_KEY
 from .fingerprints import token_spans
 from .links import first_and_direction
 from .matching import TextCache
@@ -64,8 +65,8 @@ def passage_seeds(store, doc_id: str) -> dict[str, list[tuple[int, int]]]:
             by_key[key].append((other, pos))
     seeds: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, hits in by_key.items():
-        if len({other for other, _ in hits}) > MAX_DOCS_PER_KEY:
-            continue
+        if len({other for other, _ in hits}) > MAX_DOCS_PER_KEY or len(hits) >= CANDIDATES_PER_KEY - 1:
+            continue  # stock wording, or a key the store cut short (CANDIDATES_PER_KEY)
         for other, pos in hits:
             for my_pos in mine[key]:
                 seeds[other].append((my_pos, pos))

@@ -23,6 +23,11 @@ from ..model import (
 )
 
 
+CANDIDATES_PER_KEY = 100  # rows a backend returns per index key: matching keeps at most 50 per
+# sentence (MAX_MATCHES_PER_SENTENCE) and skips passage keys in more than 10 documents, so 100
+# loses nothing for ordinary keys and stops 10,000 copies of one text fetching 10,000 rows each
+
+
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     added_ids: tuple[str, ...]  # documents new to the store

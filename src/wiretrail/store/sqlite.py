@@ -27,7 +27,7 @@ from ..model import (
     SharedSpan,
 )
 from . import rows
-from .base import DocumentQuery, StoreCounts, WriteResult
+from .base import CANDIDATES_PER_KEY, DocumentQuery, StoreCounts, WriteResult
 from .migrations import LATEST_VERSION, MIGRATIONS, SQLITE_TYPES
 
 log = logging.getLogger(__name__)
@@ -274,9 +274,18 @@ class SQLiteStore:
             found.extend(tuple(r) for r in self._conn.execute(sql.format(_placeholders(len(chunk))), chunk))
         return found
 
-    def exact_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+    def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
+        """Rows for each key, at most `per_key` of them, earliest stored first: a popular key
+        (10,000 copies of one text) is cut in SQL instead of being fetched whole."""
+        sql = (
+            f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY rowid) AS rn "
+            f"FROM {table} WHERE {key} IN ({{}})) WHERE rn <= {int(per_key)}"
+        )
+        return self._lookup(sql, keys)
+
+    def exact_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
-        return self._lookup("SELECT exact_key, doc_id, sent_idx FROM sentence_keys WHERE exact_key IN ({})", keys)
+        return self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, per_key)
 
     def exact_key_documents(self, keys: Sequence[int]) -> dict[int, int]:
         """For each exact sentence key, how many documents carry it."""
@@ -289,13 +298,13 @@ class SQLiteStore:
         cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
         return [(r[0], r[1]) for r in cursor]
 
-    def passage_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+    def passage_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(passage_key, doc_id, token_pos) of stored passages sharing one of these keys."""
-        return self._lookup("SELECT passage_key, doc_id, token_pos FROM passage_keys WHERE passage_key IN ({})", keys)
+        return self._first_per_key("passage_keys", "passage_key", "passage_key, doc_id, token_pos", keys, per_key)
 
-    def band_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+    def band_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
-        return self._lookup("SELECT band_key, doc_id, sent_idx FROM sentence_bands WHERE band_key IN ({})", keys)
+        return self._first_per_key("sentence_bands", "band_key", "band_key, doc_id, sent_idx", keys, per_key)
 
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
         """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
