@@ -97,11 +97,8 @@ def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     across segments: a live blog reposting its own entry)."""
     prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= MIN_MATCH_TOKENS]
     by_exact: dict[int, list[int]] = defaultdict(list)
-    by_band: dict[int, list[int]] = defaultdict(list)
     for f in prints:
         by_exact[f.exact].append(f.sentence_index)
-        for key in f.bands:
-            by_band[key].append(f.sentence_index)
 
     found: dict[tuple[int, str, int], tuple[float, str]] = {}
     exact_hits: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -111,6 +108,16 @@ def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
         for other, other_idx in sorted(hits)[: MAX_MATCHES_PER_SENTENCE + len(by_exact[key])]:
             for idx in by_exact[key]:
                 found[(idx, other, other_idx)] = (1.0, "exact")
+    # Near-duplicates only for sentences exact copies have not already filled up: a text in
+    # 10,000 copies is matched by its exact keys alone, without fetching its band rows.
+    exact_count: dict[int, int] = defaultdict(int)
+    for idx, _, _ in found:
+        exact_count[idx] += 1
+    by_band: dict[int, list[int]] = defaultdict(list)
+    for f in prints:
+        if exact_count[f.sentence_index] < MAX_MATCHES_PER_SENTENCE:
+            for key in f.bands:
+                by_band[key].append(f.sentence_index)
     band_pairs: set[tuple[int, str, int]] = set()
     for key, other, other_idx in store.band_candidates(list(by_band)):
         for idx in by_band[key]:

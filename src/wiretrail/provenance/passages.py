@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from ..clean.boilerplate import is_furniture_line
 from ..model import Link, Relation, SharedSpan
-from ..store.base import CANDIDATES_PER_KEY
 from .fingerprints import token_spans
 from .links import first_and_direction
 from .matching import TextCache
@@ -24,6 +23,7 @@ from .matching import TextCache
 PASSAGE_MIN_WORDS = 10  # a common run this long is a reused passage, not a stock phrase
 MAX_DOCS_PER_KEY = 10  # a key in more documents is a site's stock wording (or mass copies,
 # which sentence matching links already): skipping it also keeps a query cheap
+PASSAGE_ROWS_PER_KEY = 3 * MAX_DOCS_PER_KEY  # rows fetched per key: enough to tell a stock key
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +60,13 @@ def passage_seeds(store, doc_id: str) -> dict[str, list[tuple[int, int]]]:
     for key, pos in store.passage_keys(doc_id):
         mine[key].append(pos)
     by_key: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for key, other, pos in store.passage_candidates(list(mine)):
+    for key, other, pos in store.passage_candidates(list(mine), per_key=PASSAGE_ROWS_PER_KEY):
         if other != doc_id:
             by_key[key].append((other, pos))
     seeds: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, hits in by_key.items():
-        if len({other for other, _ in hits}) > MAX_DOCS_PER_KEY or len(hits) >= CANDIDATES_PER_KEY - 1:
-            continue  # stock wording, or a key the store cut short (CANDIDATES_PER_KEY)
+        if len({other for other, _ in hits}) > MAX_DOCS_PER_KEY or len(hits) >= PASSAGE_ROWS_PER_KEY - 1:
+            continue  # stock wording, or a key the store cut short
         for other, pos in hits:
             for my_pos in mine[key]:
                 seeds[other].append((my_pos, pos))

@@ -287,12 +287,13 @@ class SQLiteStore:
         """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
         return self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, per_key)
 
-    def exact_key_documents(self, keys: Sequence[int]) -> dict[int, int]:
-        """For each exact sentence key, how many documents carry it."""
-        rows = self._lookup(
-            "SELECT exact_key, COUNT(DISTINCT doc_id), 0 FROM sentence_keys WHERE exact_key IN ({}) GROUP BY exact_key", keys
-        )
-        return {key: n for key, n, _ in rows}
+    def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
+        """For each exact sentence key, how many documents carry it, counted up to `cap`."""
+        rows = self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, cap)
+        docs: dict[int, set[str]] = {}
+        for key, doc_id, _ in rows:
+            docs.setdefault(key, set()).add(doc_id)
+        return {key: len(found) for key, found in docs.items()}
 
     def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
         cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
