@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
@@ -144,8 +145,7 @@ def docs(
 
     Example: wiretrail docs --kind live-blog
     """
-    if format not in LIST_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    _check_format(format)
     store = _open()
     try:
         documents = list(store.documents(DocumentQuery(kind=kind, limit=limit)))
@@ -159,15 +159,28 @@ def docs(
         record["segments"] = seg_counts.get(doc.id, 0)
         record["flags"] = list(doc.flags)
         rows.append(record)
-    if format == "table":
-        table = Table(*_columns("id", "title", "outlet", "published", "kind", "segments", "flags"))
-        for r in rows:
-            table.add_row(r["id"][:ID_CHARS], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"]))
-        out.print(table)
-    else:
-        _print_records(rows, format)
+    _emit(
+        rows, format, ("id", "title", "outlet", "published", "kind", "segments", "flags"),
+        lambda r: (r["id"][:ID_CHARS], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"])),
+    )  # fmt: skip
     if not rows:
         raise typer.Exit(1)
+
+
+def _check_format(format: str) -> None:
+    if format not in LIST_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+
+
+def _emit(rows: list[dict], format: str, columns: tuple[str, ...], cells: Callable[[dict], tuple[str, ...]]) -> None:
+    """Rows as a table for people, or as JSON / JSON Lines for programs."""
+    if format != "table":
+        _print_records(rows, format)
+        return
+    table = Table(*_columns(*columns))
+    for r in rows:
+        table.add_row(*cells(r))
+    out.print(table)
 
 
 def _print_records(rows: list[dict], format: str) -> None:
@@ -246,8 +259,7 @@ def links(
 
     Example: wiretrail links --relation shares-passages
     """
-    if format not in LIST_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    _check_format(format)
     store = _open()
     try:
         if doc_id is not None:
@@ -257,17 +269,14 @@ def links(
     finally:
         store.close()
     rows = [link_record(link) for link in found]
-    if format == "table":
-        table = Table(*_columns("from (copy)", "to (source)", "relation", "score", "shared passages", "first"))
-        for r in rows:
-            first = "unknown" if r["first"] is None else ("from" if r["first"] == r["from_doc"] else "to")
-            table.add_row(
-                f"{r['from_doc'][:ID_CHARS]} {titles.get(r['from_doc'], '')}", f"{r['to_doc'][:ID_CHARS]} {titles.get(r['to_doc'], '')}",
-                r["relation"], f"{r['score']:.2f}", str(len(r["shared"])), first,
-            )  # fmt: skip
-        out.print(table)
-    else:
-        _print_records(rows, format)
+    _emit(
+        rows, format, ("from (copy)", "to (source)", "relation", "score", "shared passages", "first"),
+        lambda r: (
+            f"{r['from_doc'][:ID_CHARS]} {titles.get(r['from_doc'], '')}", f"{r['to_doc'][:ID_CHARS]} {titles.get(r['to_doc'], '')}",
+            r["relation"], f"{r['score']:.2f}", str(len(r["shared"])),
+            "unknown" if r["first"] is None else ("from" if r["first"] == r["from_doc"] else "to"),
+        ),
+    )  # fmt: skip
     if not rows:
         raise typer.Exit(1)
 
@@ -288,8 +297,7 @@ def provenance(
 
     Example: wiretrail provenance 93f1:12
     """
-    if format not in LIST_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    _check_format(format)
     doc_part, _, seg_part = target.partition(":")
     if seg_part and not seg_part.isdigit():
         raise _fail(f"segment {seg_part!r} is not a number: use DOC:SEGMENT, e.g. {doc_part}:3", 2)
@@ -308,14 +316,13 @@ def provenance(
         }
         for t in traces
     ]  # fmt: skip
-    if format == "table":
-        table = Table("sentence", "first seen", "copies", "sources")
-        for r in rows:
-            first = "unknown" if r["first_seen"] is None else f"{r['first_seen']['at']} {r['first_seen']['doc_id'][:8]}"
-            table.add_row(r["text"], first, str(len(r["copies"])), str(r["independent_sources"]))
-        out.print(table)
-    else:
-        _print_records(rows, format)
+    _emit(
+        rows, format, ("sentence", "first seen", "copies", "sources"),
+        lambda r: (
+            r["text"], "unknown" if r["first_seen"] is None else f"{r['first_seen']['at']} {r['first_seen']['doc_id'][:ID_CHARS]}",
+            str(len(r["copies"])), str(r["independent_sources"]),
+        ),
+    )  # fmt: skip
     if not rows:
         raise typer.Exit(1)
 
@@ -362,21 +369,14 @@ def failures(
 
     Example: wiretrail failures --limit 10
     """
-    if format not in LIST_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
+    _check_format(format)
     store = _open()
     try:
         found = store.failures(limit=limit)
     finally:
         store.close()
     rows = [{"at": f.at.isoformat(timespec="seconds"), "source": f.source, "stage": f.stage, "error": f.error} for f in found]
-    if format == "table":
-        table = Table("at", "source", "stage", "error")
-        for r in rows:
-            table.add_row(r["at"], r["source"], r["stage"], r["error"])
-        out.print(table)
-    else:
-        _print_records(rows, format)
+    _emit(rows, format, ("at", "source", "stage", "error"), lambda r: (r["at"], r["source"], r["stage"], r["error"]))
 
 
 def main() -> None:
