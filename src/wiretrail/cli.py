@@ -202,12 +202,9 @@ def show(
     """
     store = _open()
     try:
-        matches = store.resolve_id(doc_id)
-        if len(matches) != 1:
-            problem = "no document has" if not matches else f"{len(matches)} documents have"
-            raise _fail(f"{problem} an id starting with {doc_id!r}")
-        doc = store.document(matches[0])
-        segments = list(store.segments(matches[0]))
+        resolved = _resolve(store, doc_id)
+        doc = store.document(resolved)
+        segments = list(store.segments(resolved))
     finally:
         store.close()
     assert doc is not None
@@ -282,9 +279,11 @@ def links(
 
 
 def _resolve(store, doc_id: str) -> str:
+    """The one stored id that starts with `doc_id`; exits naming the problem otherwise."""
     matches = store.resolve_id(doc_id)
     if len(matches) != 1:
-        raise _fail(f"{'no' if not matches else len(matches)} documents have an id starting with {doc_id!r}")
+        problem = "no document has" if not matches else f"{len(matches)} documents have"
+        raise _fail(f"{problem} an id starting with {doc_id!r}")
     return matches[0]
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import DatePrecision
 from .fingerprints import MIN_MATCH_TOKENS, normalize
+from .links import earlier
 from .matching import TextCache
 from .meaning import sentence_terms
 from .rewrites import document_index
@@ -65,11 +65,7 @@ class Audit:
 def _later(cache: TextCache, doc_id: str, other: str) -> bool:
     """True when `other` is known to be published after `doc_id`."""
     a, b = cache.get(doc_id)[0].published, cache.get(other)[0].published
-    if a is None or b is None:
-        return False
-    if DatePrecision.MINUTE in (a.precision, b.precision) and a.precision == b.precision:
-        return b.value.replace(tzinfo=None) > a.value.replace(tzinfo=None)
-    return b.value.date() > a.value.date()
+    return a is not None and b is not None and earlier(a, b) is True
 
 
 def candidate_sources(store, doc_id: str, cache: TextCache) -> tuple[str, ...]:

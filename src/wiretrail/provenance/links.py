@@ -37,7 +37,7 @@ def _earliest(stamps: list[Timestamp | None]) -> Timestamp | None:
     return min(known, key=lambda s: s.value.replace(tzinfo=None)) if known else None
 
 
-def _before(a: Timestamp, b: Timestamp) -> bool | None:
+def earlier(a: Timestamp, b: Timestamp) -> bool | None:
     """True if a is earlier, False if later, None if the precision cannot tell."""
     coarse = DatePrecision.MINUTE not in (a.precision, b.precision) or a.precision != b.precision
     va: datetime = a.value.replace(tzinfo=None)
@@ -74,7 +74,7 @@ def first_and_direction(
     """
     first_a = _earliest([sentence_time(cache, a, i) for i in sentences_a])
     first_b = _earliest([sentence_time(cache, b, j) for j in sentences_b])
-    order = _before(first_a, first_b) if first_a and first_b else None
+    order = earlier(first_a, first_b) if first_a and first_b else None
     if order is None:
         return None, b < a
     return (a if order else b), order
