@@ -241,3 +241,175 @@ class Link:
     score: float
     first: str | None
     shared: tuple[SharedSpan, ...] = ()
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+
+class EntityType(str, enum.Enum):
+    """What kind of thing a mention names. spaCy's GPE/LOC/FAC become PLACE; NORP is GROUP."""
+
+    PERSON = "PERSON"
+    ORG = "ORG"
+    PLACE = "PLACE"
+    GROUP = "GROUP"  # nationalities, religious and political groups ('North Korean', 'Russians')
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """A named-entity span in a document's text, as NER found it and context corrected it.
+
+    `label` is an `EntityType` value; `ner_label` keeps what spaCy said, for debugging."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    ner_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """A place mention resolved against the gazetteer.
+
+    `approximate` marks a mention resolved to a larger area than it names (a village missing from
+    the gazetteer resolved to the region the text puts it in). `lat`/`lon` are None when nothing
+    matched: the mention is listed as unresolved, never dropped."""
+
+    start: int
+    end: int
+    text: str
+    name: str  # the gazetteer's name for the place ('Kursk Oblast', 'Georgia')
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    feature: str = ""  # country | region | city | sea | other
+    gazetteer_id: str | None = None  # 'geonames:498817', 'iso3166:GE', ...
+    approximate: bool = False
+    score: float = 0.0  # how sure the resolver is, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    """A direct quote (text in quotation marks) with its speaker as the text names them.
+
+    `start`/`end` cover the quoted words without the quotation marks; a quote running over
+    several paragraphs is one match. `speaker_start`/`speaker_end` point at the name the
+    speaker was resolved to (for a pronoun: the last named speaker before it)."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None  # 'said', 'told', 'according to', ...
+
+
+@dataclass(frozen=True, slots=True)
+class FigureMatch:
+    """A number with what it counts. `value_low == value_high` for a single value; `up to N`
+    is (0, N); a vague amount ('thousands') sets `vague` and the range it implies."""
+
+    start: int  # the span of the number expression
+    end: int
+    text: str
+    subject: str  # what is counted, in words from the text ('North Korean troops')
+    value_low: float | None
+    value_high: float | None
+    unit: str | None = None  # 'USD', 'EUR', 'GBP', 'percent', 'km', ... or None for a count
+    vague: bool = False
+    attributed_to: str | None = None  # who says so, as the text names them
+    sentence_start: int = 0  # the sentence the figure was read from (its evidence)
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity across documents: one person, organisation, group or place."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    gazetteer_id: str | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+    cue: str | None = None
+    said_at: Timestamp | None = None  # the segment's time
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    subject: str
+    value_low: float | None
+    value_high: float | None
+    unit: str | None = None
+    vague: bool = False
+    attributed_to: str | None = None
+    as_of: date | None = None  # the day of the segment that reports it
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, where and when. `date` is when it happened (resolved from 'on
+    Friday' against the segment's date), None when the text does not say and nothing dates it."""
+
+    id: str
+    type: str
+    date: date | None
+    date_precision: DatePrecision | None
+    summary: str
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    place: str | None = None
+    place_entity_id: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extraction read out of one document (per-document work: no entity ids yet
+    beyond the document; canonical entities are decided when the store merges documents)."""
+
+    entities: tuple[EntitySpan, ...] = ()
+    places: tuple[PlaceMatch, ...] = ()
+    quotes: tuple[QuoteMatch, ...] = ()
+    figures: tuple[FigureMatch, ...] = ()
+    events: tuple[Event, ...] = ()

