@@ -13,10 +13,10 @@ import psutil
 SAMPLE_EVERY_S = 0.05
 
 
-def measure(cmd: list[str], *, cwd: Path, quiet: bool = False) -> tuple[float, int]:
+def measure(cmd: list[str], *, cwd: Path, quiet: bool = False, env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `cmd` and its children; exits if `cmd` fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL if quiet else None)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL if quiet else None, env=env)
     peak = 0
     parent = psutil.Process(proc.pid)
     stop = threading.Event()

@@ -4,8 +4,10 @@
 
 Corpus: the ~1,300 real 2022 war articles in ../shared/corpus/ukraine-2022/ (CSV).
 Baseline: what a user would write first: read each row, run `nlp(text)` with the full spaCy
-pipeline, insert the document and each sentence into SQLite one row at a time.
-wiretrail: `wiretrail ingest` on the same files into a fresh store.
+pipeline, insert the document, each sentence and each named entity into SQLite one row at a time.
+wiretrail: `wiretrail ingest` on the same files into a fresh store: cleaning, segmenting, parsing,
+extraction (entities, places, quotes, figures, events) and provenance. `--no-extract` measures
+ingest with extraction switched off.
 Each runs in its own process; peak RSS is the sum over the process tree (workers included),
 sampled every 50 ms. Sentence agreement: the share of the baseline's sentences (as
 whitespace-normalised strings) that wiretrail also produces, and the reverse.
@@ -51,11 +53,14 @@ def naive_baseline(limit: int | None, db: str) -> None:
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, url TEXT, title TEXT, text TEXT)")
     conn.execute("CREATE TABLE sentences (doc_id INTEGER, text TEXT)")
+    conn.execute("CREATE TABLE entities (doc_id INTEGER, start INTEGER, end INTEGER, text TEXT, label TEXT)")
     for i, row in enumerate(_rows(limit)):
         doc = nlp(row["Text"])
         conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (i, row["URL"], row["Title"], row["Text"]))
         for sent in doc.sents:
             conn.execute("INSERT INTO sentences VALUES (?, ?)", (i, sent.text))
+        for ent in doc.ents:
+            conn.execute("INSERT INTO entities VALUES (?, ?, ?, ?, ?)", (i, ent.start_char, ent.end_char, ent.text, ent.label_))
         conn.commit()
     conn.close()
 
@@ -90,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-extract", action="store_true", help="ingest without extraction")
     parser.add_argument("--child", choices=["baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -106,13 +112,18 @@ def main() -> None:
         words = sum(len(r["Text"].split()) for r in _rows(args.limit))
         base_db, ours_db = str(folder / "baseline.db"), str(folder / "wiretrail.db")
         base_s, base_rss = measure([sys.executable, __file__, "--child", "baseline", "--db", base_db, *(["--limit", str(args.limit)] if args.limit else [])], cwd=ROOT, quiet=True)
-        ours_s, ours_rss = measure([sys.executable, "-m", "wiretrail", "--quiet", "--db", ours_db, "ingest", "--workers", str(args.workers), *inputs], cwd=ROOT, quiet=True)
-        stored = sqlite3.connect(ours_db).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        env = {**os.environ, "WIRETRAIL_EXTRACT": "false" if args.no_extract else "true"}
+        ours_s, ours_rss = measure([sys.executable, "-m", "wiretrail", "--quiet", "--db", ours_db, "ingest", "--workers", str(args.workers), *inputs], cwd=ROOT, quiet=True, env=env)
+        conn = sqlite3.connect(ours_db)
+        stored = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        extracted = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("mentions", "entities", "quotes", "figures", "events")}
+        conn.close()
         recall, precision = _agreement(base_db, ours_db)
 
     result = {
         "documents": n_docs,
         "stored": stored,
+        "extracted": extracted,
         "words": words,
         "baseline": {"seconds": round(base_s, 1), "docs_per_s": round(n_docs / base_s, 1), "words_per_s": round(words / base_s), "peak_rss_mb": round(base_rss / 2**20)},
         "wiretrail": {"seconds": round(ours_s, 1), "docs_per_s": round(n_docs / ours_s, 1), "words_per_s": round(words / ours_s), "peak_rss_mb": round(ours_rss / 2**20), "workers": args.workers},

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from .model import Document, Failure, RawDocument, Segment, Sentence
+from .model import Document, Entity, Event, Failure, Figure, Quote, RawDocument, Segment, Sentence
 from .pipeline import IngestReport, ProgressCallback, ingest
 from .report.export import export
 from .settings import Settings, load_settings
 from .store import DocumentQuery, Store, open_store
+from .store.facts import FactQuery
 
 
 class Wiretrail:
@@ -44,6 +45,32 @@ class Wiretrail:
 
     def failures(self, *, limit: int | None = None) -> list[Failure]:
         return self.store.failures(limit=limit)
+
+    def entities(
+        self, *, type: str | None = None, query: str | None = None, doc_id: str | None = None, limit: int | None = None
+    ) -> list[Entity]:
+        """Canonical entities, most mentioned first; `query` matches any spelling."""
+        return self.store.facts.entities(FactQuery(type=type, text=query, doc_id=doc_id, limit=limit))
+
+    def places(self, *, limit: int | None = None) -> list[Entity]:
+        return self.entities(type="PLACE", limit=limit)
+
+    def quotes(
+        self, *, speaker: str | None = None, doc_id: str | None = None, since: date | None = None, limit: int | None = None
+    ) -> list[Quote]:
+        return self.store.facts.quotes(FactQuery(text=speaker, doc_id=doc_id, since=since, limit=limit))
+
+    def figures(
+        self, *, about: str | None = None, doc_id: str | None = None, since: date | None = None, limit: int | None = None
+    ) -> list[Figure]:
+        return self.store.facts.figures(FactQuery(text=about, doc_id=doc_id, since=since, limit=limit))
+
+    def events(
+        self, *, since: date | None = None, until: date | None = None, type: str | None = None,
+        doc_id: str | None = None, limit: int | None = None,
+    ) -> list[Event]:
+        """Events by the day they happened; undated ones last."""
+        return self.store.facts.events(FactQuery(since=since, until=until, type=type, doc_id=doc_id, limit=limit))
 
     def export(self, out_dir: str | Path, *, format: str = "jsonl") -> dict[str, int]:
         return export(self.store, out_dir, format=format)

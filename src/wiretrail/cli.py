@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Optional
@@ -23,7 +24,20 @@ from .errors import WiretrailError
 from .pipeline import IngestReport, ingest as run_ingest
 from .provenance.audit import audit_document
 from .provenance.trace import trace_document
-from .report.export import EXPORT_FORMATS, document_record, export as run_export, link_record, segment_record
+from .extract.events import EVENT_TRIGGERS
+from .model import EntityType
+from .report.export import (
+    EXPORT_FORMATS,
+    document_record,
+    entity_record,
+    event_record,
+    export as run_export,
+    figure_record,
+    link_record,
+    quote_record,
+    segment_record,
+)
+from .store.facts import FactQuery
 from .settings import Settings, load_settings
 from .store import DocumentQuery, open_store
 
@@ -37,6 +51,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 LIST_FORMATS = ("table", "json", "ndjson")
+ENTITY_TYPES = tuple(t.value for t in EntityType)
 ID_CHARS = 10  # ids are shown this long in tables: enough to type as a prefix; json has them whole
 LONG_TEXT_WIDTH = 60  # titles and sentences wrap at this width instead of squeezing the rest
 _SHORT_COLUMNS = {  # never wrapped nor squeezed below this width
@@ -231,7 +246,7 @@ def export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the tables into.")],
     format: Annotated[str, typer.Option("--format", help="jsonl.")] = "jsonl",
 ) -> None:
-    """Export the store as tables: documents.jsonl, segments.jsonl.
+    """Export the store as tables: documents, segments, links, entities, mentions, quotes, figures, events (.jsonl).
 
     Example: wiretrail export --format jsonl --out out/
     """
@@ -330,6 +345,7 @@ def provenance(
 def audit(
     doc_id: Annotated[str, typer.Argument(help="A document id, or its first characters.")],
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    embeddings: Annotated[bool, typer.Option("--embeddings", help="Decide sentences the lexical measures leave undecided by sentence embeddings (needs the embeddings extra).")] = False,
 ) -> None:
     """Sentences and quotes of a document that none of its sources support.
 
@@ -337,7 +353,7 @@ def audit(
     """
     store = _open()
     try:
-        result = audit_document(store, _resolve(store, doc_id))
+        result = audit_document(store, _resolve(store, doc_id), embeddings=embeddings or None)
     finally:
         store.close()
     record = {
@@ -378,5 +394,178 @@ def failures(
     _emit(rows, format, ("at", "source", "stage", "error"), lambda r: (r["at"], r["source"], r["stage"], r["error"]))
 
 
+# -- extracted facts ------------------------------------------------------------------------------
+
+
+def _day(value: Optional[str], option: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD", 2) from None
+
+
+@app.command()
+def entities(
+    type: Annotated[Optional[str], typer.Option("--type", help="PERSON, ORG, PLACE or GROUP.")] = None,
+    query: Annotated[Optional[str], typer.Option("--query", help="Only entities with a spelling containing this.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only entities this document mentions (an id prefix works).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most mentioned first.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Canonical people, organisations, groups and places: spellings, roles, mentions, documents.
+
+    Example: wiretrail entities --type PERSON --query Zelensky
+    """
+    _check_format(format)
+    if type is not None and type.upper() not in ENTITY_TYPES:
+        raise _fail(f"unknown entity type {type!r}; choose one of {', '.join(ENTITY_TYPES)}", 2)
+    store = _open()
+    try:
+        doc = _resolve(store, doc_id) if doc_id else None
+        found = store.facts.entities(FactQuery(doc_id=doc, type=type, text=query, limit=limit))
+    finally:
+        store.close()
+    rows = [entity_record(e) for e in found]
+    _emit(
+        rows, format, ("id", "name", "type", "aliases", "roles", "mentions", "docs"),
+        lambda r: (r["id"][:ID_CHARS], r["name"], r["type"], ", ".join(r["aliases"]), "; ".join(r["roles"]),
+                   str(r["mentions"]), str(r["documents"])),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def places(
+    unresolved: Annotated[bool, typer.Option("--unresolved", help="Only places the gazetteer could not place.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most mentioned first.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Places mentioned, with coordinates and country; unresolved ones are listed as such.
+
+    Example: wiretrail places --format json
+    """
+    _check_format(format)
+    store = _open()
+    try:
+        found = store.facts.entities(FactQuery(type="PLACE"))
+    finally:
+        store.close()
+    rows = [entity_record(e) for e in found if not unresolved or e.lat is None][:limit]
+    _emit(
+        rows, format, ("id", "name", "lat", "lon", "country", "kind", "mentions"),
+        lambda r: (r["id"][:ID_CHARS], r["name"], _coord(r["lat"]), _coord(r["lon"]), r["country"] or "",
+                   ("unresolved" if r["lat"] is None else (r["feature"] or "") + (" ~" if r["approximate"] else "")),
+                   str(r["mentions"])),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+def _coord(value: Optional[float]) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[Optional[str], typer.Option("--speaker", help="Only quotes by a speaker whose name contains this.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only quotes of this document.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only quotes said on or after this day (YYYY-MM-DD).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Direct quotes with their speakers and when they were reported.
+
+    Example: wiretrail quotes --speaker Rutte
+    """
+    _check_format(format)
+    store = _open()
+    try:
+        doc = _resolve(store, doc_id) if doc_id else None
+        found = store.facts.quotes(FactQuery(doc_id=doc, text=speaker, since=_day(since, "--since"), limit=limit))
+    finally:
+        store.close()
+    rows = [quote_record(q) for q in found]
+    _emit(
+        rows, format, ("quote", "speaker", "doc", "at"),
+        lambda r: (r["text"], r["speaker"] or "(unknown)", r["doc_id"][:ID_CHARS], r["said_at"] or ""),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def figures(
+    about: Annotated[Optional[str], typer.Option("--about", help="Only figures whose subject contains this.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only figures of this document.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only figures reported on or after this day.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Numbers with what they count, value or range, unit, who says so and as of when.
+
+    Example: wiretrail figures --about troops
+    """
+    _check_format(format)
+    store = _open()
+    try:
+        doc = _resolve(store, doc_id) if doc_id else None
+        found = store.facts.figures(FactQuery(doc_id=doc, text=about, since=_day(since, "--since"), limit=limit))
+    finally:
+        store.close()
+    rows = [figure_record(f) for f in found]
+    _emit(
+        rows, format, ("subject", "value", "unit", "says", "as of", "doc"),
+        lambda r: (r["subject"], _value(r), r["unit"] or "", r["attributed_to"] or "", r["as_of"] or "",
+                   r["doc_id"][:ID_CHARS]),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+def _value(r: dict) -> str:
+    low, high = r["value_low"], r["value_high"]
+    text = f"{low:,.0f}" if low == high else f"{'' if low is None else f'{low:,.0f}'}–{'' if high is None else f'{high:,.0f}'}"
+    return ("~" if r["vague"] else "") + text
+
+
+@app.command()
+def events(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Event type, e.g. ATTACK, VISIT, AID, CAPTURE.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only events of this document.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Who did what to whom, where and when; undated events are listed last.
+
+    Example: wiretrail events --since 2024-12-01 --type ATTACK
+    """
+    _check_format(format)
+    if type is not None and type.upper() not in EVENT_TRIGGERS:
+        raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
+    store = _open()
+    try:
+        doc = _resolve(store, doc_id) if doc_id else None
+        query = FactQuery(doc_id=doc, type=type, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit)
+        found = store.facts.events(query)
+    finally:
+        store.close()
+    rows = [event_record(e) for e in found]
+    _emit(
+        rows, format, ("date", "type", "place", "actors", "summary"),
+        lambda r: (r["date"] or "undated", r["type"], r["place"] or "", ", ".join(r["actors"]), r["summary"]),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except WiretrailError as exc:  # a library error reaching the top: one line, no traceback
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise SystemExit(1) from None

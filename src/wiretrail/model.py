@@ -189,6 +189,7 @@ class AnalyzedDocument:
     fingerprints: tuple[SentenceFingerprint, ...] = ()
     terms: tuple[int, ...] = ()  # keys of the document's salient terms (names, numbers, rare words)
     passages: tuple[tuple[int, int], ...] = ()  # winnowed word 8-gram keys: (key, token position)
+    extraction: Extraction | None = None  # None when extraction was switched off
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,17 @@ class EntitySpan:
     text: str
     label: str
     ner_label: str = ""
+    key: str = ""  # the name key shared by every spelling of the entity ('PERSON|zelenski|v')
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRole:
+    """A title or apposition naming what a person is ('German Foreign Minister')."""
+
+    key: str
+    role: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +360,9 @@ class Entity:
     country: str | None = None
     gazetteer_id: str | None = None
     approximate: bool = False
+    feature: str | None = None
+    mentions: int = 0  # how often the store's documents name it
+    documents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +416,7 @@ class Event:
     place: str | None = None
     place_entity_id: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    doc_id: str | None = None  # the document it was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +425,7 @@ class Extraction:
     beyond the document; canonical entities are decided when the store merges documents)."""
 
     entities: tuple[EntitySpan, ...] = ()
+    roles: tuple[EntityRole, ...] = ()
     places: tuple[PlaceMatch, ...] = ()
     quotes: tuple[QuoteMatch, ...] = ()
     figures: tuple[FigureMatch, ...] = ()

@@ -26,6 +26,7 @@ from pathlib import Path
 from . import nlp
 from .clean import clean_text
 from .clean.boilerplate import is_furniture_line
+from .extract.document import extract_document
 from .ids import content_hash, document_id
 from .ingest import iter_inputs
 from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
@@ -137,8 +138,10 @@ def prepare_document(raw: RawDocument) -> _Prepared:
     return _Prepared(document, segments, _paragraphs(cleaned.text, segments))
 
 
-def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[AnalyzedDocument | Failure]:
-    """Clean, segment, split into sentences and fingerprint; one result per input, in order.
+def analyze_batch(
+    raws: Sequence[RawDocument], *, model: str = "auto", extract: bool = True
+) -> list[AnalyzedDocument | Failure]:
+    """Clean, segment, parse, extract and fingerprint; one result per input, in order.
 
     A document that fails at any stage becomes a `Failure` naming its source; the rest of the
     batch goes on.
@@ -157,7 +160,8 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
         if isinstance(p, _Prepared)
         for _, start, end in p.paragraphs
     ]
-    spans = nlp.sentence_spans(texts, model=model)
+    parsed = nlp.parse_texts(texts, model=model) if extract else None
+    spans = nlp.sentence_spans(texts, model=model) if not extract else None
     results: list[AnalyzedDocument | Failure] = []
     for item in prepared:
         if isinstance(item, Failure):
@@ -165,11 +169,28 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
             continue
         sentences: list[Sentence] = []
         doc_id = item.document.id
+        parses: list[tuple[int, object]] = []
+        ner: list[tuple[int, int, str]] = []
         for seg_index, start, _end in item.paragraphs:
-            for s_start, s_end in next(spans):
+            if parsed is not None:
+                parse = next(parsed)
+                sentence_spans = parse.sentences
+                parses.append((start, parse.doc))
+                ner.extend((start + s, start + e, label) for s, e, label in parse.entities)
+            else:
+                sentence_spans = next(spans)
+            for s_start, s_end in sentence_spans:
                 sentences.append(Sentence(doc_id, seg_index, len(sentences), start + s_start, start + s_end))
         texts = [item.document.text[s.start : s.end] for s in sentences]
         furniture = [is_furniture_line(t) for t in texts]
+        extraction = None
+        if parsed is not None:
+            try:
+                extraction = extract_document(item.document, item.segments, sentences, parses, ner)
+            except Exception as exc:  # a bad document must not stop the batch
+                log.debug("extracting %s failed", item.document.source, exc_info=True)
+                results.append(Failure(item.document.source, "extract", f"{type(exc).__name__}: {exc}"))
+                continue
         results.append(
             AnalyzedDocument(
                 item.document,
@@ -178,13 +199,15 @@ def analyze_batch(raws: Sequence[RawDocument], *, model: str = "auto") -> list[A
                 tuple(fingerprint_sentences(texts, furniture=furniture)),
                 salient_terms(texts),
                 tuple(passage_keys(passage_tokens(texts, furniture))),
+                extraction,
             )
         )
     return results
 
 
-def _init_worker(model: str) -> None:
-    nlp.load_sentence_pipeline(model)  # once per worker process, not once per batch
+def _init_worker(model: str, extract: bool) -> None:
+    # once per worker process, not once per batch
+    nlp.load_pipeline(model) if extract else nlp.load_sentence_pipeline(model)
 
 
 # -- streaming ingest -------------------------------------------------------------------------
@@ -219,17 +242,17 @@ def ingest(
     if not parallel:
         for batch in batches:
             todo, failures = _triage(store, batch, report)
-            results = analyze_batch(todo, model=settings.spacy_model) if todo else []
+            results = analyze_batch(todo, model=settings.spacy_model, extract=settings.extract) if todo else []
             _write(store, results, failures, report, progress)
         return report
 
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(settings.spacy_model,)
+        max_workers=workers, initializer=_init_worker, initargs=(settings.spacy_model, settings.extract)
     ) as pool:
         pending: deque[tuple[Future, list[Failure]]] = deque()
         for batch in batches:
             todo, failures = _triage(store, batch, report)
-            pending.append((pool.submit(analyze_batch, todo, model=settings.spacy_model), failures))
+            pending.append((pool.submit(analyze_batch, todo, model=settings.spacy_model, extract=settings.extract), failures))
             while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 future, fails = pending.popleft()
                 _write(store, future.result(), fails, report, progress)

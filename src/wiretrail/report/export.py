@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import Document, Link, Segment, Timestamp
+from ..model import Document, Entity, Event, Figure, Link, Mention, Quote, Segment, Timestamp
 from ..store.base import DocumentQuery, Store
 
 EXPORT_FORMATS = ("jsonl",)
@@ -69,11 +69,92 @@ def link_record(link: Link) -> dict[str, Any]:
     }
 
 
+def entity_record(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "roles": list(entity.roles),
+        "lat": entity.lat,
+        "lon": entity.lon,
+        "country": entity.country,
+        "feature": entity.feature,
+        "approximate": entity.approximate,
+        "gazetteer_id": entity.gazetteer_id,
+        "mentions": entity.mentions,
+        "documents": entity.documents,
+    }
+
+
+def mention_record(mention: Mention) -> dict[str, Any]:
+    return {
+        "doc_id": mention.doc_id,
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "label": mention.label,
+        "entity_id": mention.entity_id,
+    }
+
+
+def quote_record(quote: Quote) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "doc_id": quote.doc_id,
+        "start": quote.start,
+        "end": quote.end,
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "speaker_entity_id": quote.speaker_entity_id,
+        "cue": quote.cue,
+        "said_at": _iso(quote.said_at),
+    }
+
+
+def figure_record(figure: Figure) -> dict[str, Any]:
+    return {
+        "id": figure.id,
+        "doc_id": figure.doc_id,
+        "start": figure.start,
+        "end": figure.end,
+        "text": figure.text,
+        "subject": figure.subject,
+        "value_low": figure.value_low,
+        "value_high": figure.value_high,
+        "unit": figure.unit,
+        "vague": figure.vague,
+        "attributed_to": figure.attributed_to,
+        "as_of": figure.as_of.isoformat() if figure.as_of else None,
+    }
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision.value if event.date_precision else None,
+        "place": event.place,
+        "place_entity_id": event.place_entity_id,
+        "actors": list(event.actors),
+        "targets": list(event.targets),
+        "summary": event.summary,
+        "evidence": [{"doc_id": e.doc_id, "start": e.start, "end": e.end} for e in event.evidence],
+    }
+
+
 def _tables(store: Store) -> dict[str, Iterator[dict[str, Any]]]:
+    facts = store.facts
     return {
         "documents": (document_record(d) for d in store.documents(DocumentQuery())),
         "segments": (segment_record(s) for s in store.segments()),
         "links": (link_record(link) for link in store.links()),
+        "entities": (entity_record(e) for e in facts.entities()),
+        "mentions": (mention_record(m) for m in facts.all_mentions()),
+        "quotes": (quote_record(q) for q in facts.quotes()),
+        "figures": (figure_record(f) for f in facts.figures()),
+        "events": (event_record(e) for e in facts.events()),
     }
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from .facts import FactReader
+
 from ..model import (
     AnalyzedDocument,
     Document,
@@ -112,6 +114,9 @@ class Store(Protocol):
     def sentence_matches(self, doc_id: str, other: str | None = None) -> list[SentenceMatch]: ...
 
     def links(self, doc_id: str | None = None, *, relation: str | None = None) -> list[Link]: ...
+
+    @property
+    def facts(self) -> FactReader: ...
 
     def schema_version(self) -> int: ...
 

@@ -182,6 +182,97 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX passage_keys_doc ON passage_keys (doc_id)",
         ),
     ),
+    Migration(
+        7,
+        "extraction: canonical entities, their mentions, spellings and roles; quotes, figures, events",
+        (
+            """CREATE TABLE entities (
+                id TEXT PRIMARY KEY,
+                key TEXT NOT NULL,
+                type TEXT NOT NULL,
+                lat REAL,
+                lon REAL,
+                country TEXT,
+                feature TEXT,
+                gazetteer_id TEXT,
+                approximate {BOOL} NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX entities_key ON entities (key)",
+            """CREATE TABLE entity_forms (
+                entity_id TEXT NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+                form TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (entity_id, form)
+            )""",
+            """CREATE TABLE mentions (
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                label TEXT NOT NULL,
+                ner_label TEXT,
+                entity_id TEXT REFERENCES entities (id),
+                PRIMARY KEY (doc_id, start_char, end_char)
+            )""",
+            "CREATE INDEX mentions_entity ON mentions (entity_id)",
+            """CREATE TABLE entity_roles (
+                entity_id TEXT NOT NULL REFERENCES entities (id),
+                role TEXT NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL
+            )""",
+            "CREATE INDEX entity_roles_entity ON entity_roles (entity_id)",
+            "CREATE INDEX entity_roles_doc ON entity_roles (doc_id)",
+            """CREATE TABLE quotes (
+                id TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                speaker TEXT,
+                speaker_start INTEGER,
+                speaker_end INTEGER,
+                speaker_entity_id TEXT REFERENCES entities (id),
+                cue TEXT,
+                said_at {TIMESTAMP}
+            )""",
+            "CREATE INDEX quotes_doc ON quotes (doc_id)",
+            "CREATE INDEX quotes_speaker ON quotes (speaker_entity_id)",
+            """CREATE TABLE figures (
+                id TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                value_low REAL,
+                value_high REAL,
+                unit TEXT,
+                vague {BOOL} NOT NULL,
+                attributed_to TEXT,
+                as_of {DATE},
+                sentence_start INTEGER,
+                sentence_end INTEGER
+            )""",
+            "CREATE INDEX figures_doc ON figures (doc_id)",
+            """CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                type TEXT NOT NULL,
+                event_date {DATE},
+                date_precision TEXT,
+                summary TEXT NOT NULL,
+                actors {JSON} NOT NULL,
+                targets {JSON} NOT NULL,
+                place TEXT,
+                place_entity_id TEXT REFERENCES entities (id),
+                evidence {JSON} NOT NULL
+            )""",
+            "CREATE INDEX events_doc ON events (doc_id)",
+            "CREATE INDEX events_date ON events (event_date)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -37,6 +37,12 @@ def _iso(value: datetime | date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
 def _timestamp_columns(ts: Timestamp | None) -> tuple[str | None, str | None, str | None]:
     if ts is None:
         return None, None, None

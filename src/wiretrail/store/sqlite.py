@@ -27,6 +27,8 @@ from ..model import (
     SharedSpan,
 )
 from . import rows
+from .extraction import ExtractionWriter
+from .facts import FactReader
 from .base import CANDIDATES_PER_KEY, DocumentQuery, StoreCounts, WriteResult
 from .migrations import LATEST_VERSION, MIGRATIONS, SQLITE_TYPES
 
@@ -163,6 +165,7 @@ class SQLiteStore:
                         "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(key, doc.id) for key in analyzed.terms],
                     )
+                    ExtractionWriter(conn).write(analyzed)
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 conn.executemany(
@@ -381,6 +384,11 @@ class SQLiteStore:
                      tuple(SharedSpan(*s) for s in shared))
             )  # fmt: skip
         return out
+
+    @property
+    def facts(self) -> FactReader:
+        """Extracted entities, quotes, figures and events."""
+        return FactReader(self._conn)
 
     def integrity_errors(self) -> list[str]:
         """What SQLite's own check and our foreign keys say is wrong (empty when healthy)."""

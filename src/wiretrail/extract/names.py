@@ -1,0 +1,82 @@
+"""Name keys: the part of a name that survives transliteration and typography.
+
+`Zelensky`, `Zelenskyy`, `Zelenskiy` and `Mr Zelensky's` share a key; so do `Nato` and `NATO`,
+and `Stockholm International Peace Research Institute` and `SIPRI`. Keys decide which mentions
+are one entity, within a document and across the store, so they are pure functions of the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Honorifics and titles that NER sometimes includes in a PERSON span; they are not the name.
+HONORIFICS = frozenset(
+    "mr mrs ms miss dr sir dame lord lady prof president premier minister chancellor king queen "
+    "prince princess general gen col colonel lt sgt pope st saint".split()
+)
+# Transliteration endings of Slavic surnames: Zelensky / Zelenskyy / Zelenskiy / Zelenskii.
+SLAVIC_ENDING = re.compile(r"(?:iy|yy|yi|ii|ij|y)$")
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+ACRONYM = re.compile(r"^[A-Z][A-Za-z]?[A-Z0-9&]{1,6}$")  # NATO, ICBL, SIPRI, EU, UNHCR
+# A long name is keyed by its initials only when it has this many capitalised words: two-word
+# initials ('MD', 'KS') collide too often to merge names across documents.
+INITIALS_MIN_WORDS = 3
+ARTICLES = ("the ", "The ")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum()).lower()
+
+
+def clean_name(text: str) -> str:
+    """The name as a person would write it in a list: no possessive, no leading article."""
+    text = " ".join(text.split())
+    text = POSSESSIVE.sub("", text).strip(" -,.;:'\"“”‘’")
+    for article in ARTICLES:
+        if text.startswith(article) and len(text) > len(article) + 2:
+            text = text[len(article) :]
+    return text
+
+
+def person_parts(name: str) -> tuple[str, str]:
+    """(first-name initial key, surname key) of a person's name; initial '' when not given."""
+    words = [w for w in clean_name(name).replace(".", ". ").split() if w]
+    while words and fold(words[0]) in HONORIFICS:
+        words = words[1:]
+    if not words:
+        return "", ""
+    surname = _surname_key(words[-1])
+    first = fold(words[0])[:1] if len(words) > 1 else ""
+    return first, surname
+
+
+def _surname_key(word: str) -> str:
+    key = fold(word)
+    key = SLAVIC_ENDING.sub("i", key) if len(key) > 4 else key
+    return re.sub(r"(.)\1+", r"\1", key)  # Zelenskyy / Zelensky after the ending fold; Rutte/Rute
+
+
+def person_key(name: str) -> str:
+    first, surname = person_parts(name)
+    return f"PERSON|{surname}|{first}"
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", clean_name(name)) if w[:1].isupper()]
+    return "".join(w[0] for w in words).lower() if len(words) >= INITIALS_MIN_WORDS else ""
+
+
+def org_key(name: str) -> str:
+    """Acronyms and the long names they abbreviate share a key: 'nato', 'sipri'."""
+    name = clean_name(name)
+    if ACRONYM.match(name):
+        return f"ORG|{name.lower()}"
+    return f"ORG|{initials(name) or fold(name)}"
+
+
+def group_key(name: str) -> str:
+    key = fold(clean_name(name))
+    return f"GROUP|{key[:-1] if key.endswith('s') and len(key) > 4 else key}"

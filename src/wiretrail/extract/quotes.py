@@ -1,0 +1,574 @@
+"""Direct quotes (words in quotation marks) and who said them.
+
+Pure text rules over the sentences and entities spaCy already produced: no parse walk, so the
+stage costs next to nothing beside NER and runs on any worker. The cascade:
+
+1. marks: pair quotation marks paragraph by paragraph; a quote whose paragraph ends open and
+   whose next paragraph opens with a mark runs on (one match over several paragraphs).
+2. cue: a speech verb next to the quote: after it ('"...," Rutte said' / '"...," said Rutte'),
+   before it ('Rutte said: "..."'), or ending the lead-in paragraph ('Rutte said:' then a quote).
+3. speaker: the entity, name, pronoun or description in the cue's subject slot; pronouns and
+   definite descriptions ('the minister') go to the last named speaker before them, a surname
+   to the nearest full name before it ('Rutte' -> 'Mark Rutte').
+4. run-on: an uncued quote right after an attributed one (the next paragraph, or the next
+   sentence) keeps that speaker.
+5. scare quotes: a quote shorter than `MIN_QUOTE_WORDS`, or a Title Case name, or a short
+   fragment with no cue, is a term, not speech: it is left out (rule documented at each name).
+
+Thresholds were tuned on `evals/quotes.py` (PolNeAR train split); re-run it after any change.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import EntitySpan, QuoteMatch
+
+# -- lexicons -------------------------------------------------------------------------------------
+
+OPEN_MARKS = "“„«"  # curly opening double marks (and guillemets some wires keep)
+CLOSE_MARKS = "”»"
+STRAIGHT = '"'
+SINGLE_OPEN = "‘'"
+SINGLE_CLOSE = "’'"
+
+# Speech verbs: base forms get -s/-ed/-ing; irregular forms are listed. A verb missing here makes
+# its quotes fall back to run-on or no speaker; re-run evals/quotes.py after editing.
+_REGULAR_CUES = (
+    "add acknowledge admit agree allege announce argue ask assert boast caution claim comment "
+    "complain concede conclude confirm contend continue counter declare demand deny describe "
+    "emphasize emphasise exclaim explain insist joke lament maintain mention muse note observe "
+    "opine plead pledge point predict proclaim promise quip recall recount remark repeat reply "
+    "report respond retort scoff shout snap state stress suggest testify tweet urge vow warn "
+    "wonder yell write post reiterate thunder fume chide blast"
+).split()
+_IRREGULAR_CUES = "said say says saying told tell tells telling wrote written writes writing cried cries replied replies denied denies".split()
+
+
+def _inflect(base: str) -> list[str]:
+    """-s, -ed and -ing forms; the bare form is left out, as most are nouns too ('the report')."""
+    stem = base[:-1] if base.endswith("e") else base
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return [base[:-1] + "ies", base[:-1] + "ied", base + "ing"]
+    if base in ("quip", "snap"):
+        return [base + "s", base + base[-1] + "ed", base + base[-1] + "ing"]
+    return [base + "s", stem + "ed", stem + "ing"]
+
+
+CUE_WORDS = sorted({f for b in _REGULAR_CUES for f in _inflect(b)} | set(_IRREGULAR_CUES), key=len, reverse=True)
+_CUE = r"(?:according\s+to|quoted\s+(?:as\s+)?saying|" + "|".join(CUE_WORDS) + r")"
+# Words allowed between a speaker and the verb ('Rutte has warned', 'he later told').
+_AUX = r"(?:(?:has|had|have|was|were|is|also|later|then|previously|once|again|recently|reportedly|further|would|will|had\s+been|just|simply|flatly|bluntly|quickly|repeatedly|publicly|privately|told\s+\w+\s+and)\s+)*"
+CUE_RE = re.compile(r"\b" + _CUE + r"\b", re.IGNORECASE)
+
+PRONOUNS = {"he", "she", "him", "her"}  # resolved to the last named speaker
+UNRESOLVED_PRONOUNS = {"they", "we", "i", "you", "it", "who"}  # no single named speaker to give
+DEFINITE = {"the", "his", "her", "its", "their", "this", "that"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sir", "dame", "prof", "president", "senator"}
+# Capitalised words that start a clause but name nobody (fallback name finder skips them).
+NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "his", "her",
+             "this", "that", "as", "after", "when", "while", "monday", "tuesday", "wednesday", "thursday",
+             "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "if", "so", "still", "for", "then"}
+SPEAKER_LABELS = ("PERSON", "ORG", "GROUP")  # PLACE speaks only when nothing else does ('Moscow said')
+TITLE_SMALL_WORDS = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with", "or", "de"}
+
+# A sentence end inside a before-frame; honorifics and initials ('Mr.', 'U.S.') are no end.
+SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\b[A-Z])[.!?][\"”’']*\s+(?=[A-Z“\"‘'])")
+
+# Where a name after a verb ends: ', NATO's secretary general' / ' in a statement' / ' who ...'.
+SPEAKER_CUT = re.compile(r"[,;:]|(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\b[A-Z])\.(?:\s|$)|\s+(?:in|on|at|during|after|before|to|who|which|that|as|when|while|from|about)\s", re.IGNORECASE)
+
+PARTICIPLE_CUES = {"adding", "saying", "noting", "telling", "writing", "warning", "stressing", "insisting", "explaining", "arguing"}
+
+# -- thresholds -------------------------------------------------------------------------------------
+
+MIN_QUOTE_WORDS = 3  # one- and two-word quoted terms are scare quotes unless a cue sits right
+# next to them ('"Never," he said'); PolNeAR counts them as quotes only in that case.
+MIN_UNCUED_WORDS = 6  # an uncued fragment shorter than this inside a sentence is a term, not
+# speech ('a "blatant violation of international law"' with no verb of saying near it).
+MAX_SPEAKER_WORDS = 12  # 'Mark Rutte, NATO's secretary general,' fits; a whole clause does not
+HEADLINE_MAX_WORDS = 20  # single marks count as quotes only in headline-like lines this short
+RUN_ON_PARAGRAPHS = 1  # an uncued quote inherits the speaker of a quote at most this many
+# paragraphs back ('"...," he said.' / '"More words."' on the next line)
+SPEAKER_LOOKBACK = 1500  # chars back to look for the antecedent of 'he'/'the minister'
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A quoted stretch before attribution: content offsets and mark offsets."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int  # == end of paragraph when the quote never closes
+    para_start: int  # of the paragraph the quote opens in
+    after: int  # first character after the closing mark
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    text: str
+    named: bool  # a name (entity or capitalised run), not a pronoun or description
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    cue: str
+    mention: _Mention | None
+    adjacent: bool  # the cue touches the quote ('"...," he said'), as speech verbs do
+
+
+# -- 1. marks -----------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _is_headline(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped.split()) <= HEADLINE_MAX_WORDS and not stripped.endswith((".", "!", "?", '"', "”"))
+
+
+ATTRIBUTE = re.compile(r'\w="[^"\n]*"')  # markup left in copy (<tweet author="...">) is no quote
+DOUBLE_MARK = re.compile(r"''|``|[“”„«»\"]")  # NYT archive copy writes ''...'' (and ``...'')
+
+
+def _double_marks(text: str, ps: int, pe: int) -> list[tuple[int, int, str]]:
+    """(position, length, role) of each mark: 'o'pen / 'c'lose from a curly glyph, 's'
+    (decided by pairing) for straight ones."""
+    masked = [(m.start() + ps, m.end() + ps) for m in ATTRIBUTE.finditer(text[ps:pe])]
+    out = []
+    for m in DOUBLE_MARK.finditer(text, ps, pe):
+        i, mark = m.start(), m.group(0)
+        if any(a <= i < b for a, b in masked):
+            continue
+        role = "o" if mark in OPEN_MARKS or mark == "``" else "c" if mark in CLOSE_MARKS else "s"
+        out.append((i, len(mark), role))
+    return out
+
+
+def _flank(text: str, i: int, ps: int, pe: int, width: int = 1) -> str:
+    before = text[i - 1] if i > ps else " "
+    after = text[i + width] if i + width < pe else " "
+    if (before.isspace() or before in "([{—–-/") and not after.isspace():
+        return "o"
+    if not before.isspace() and (after.isspace() or not after.isalnum()):
+        return "c"
+    return "?"
+
+
+def _pair_marks(text: str, paras: list[tuple[int, int]]) -> list[_Raw]:
+    raws: list[_Raw] = []
+    carry: tuple[int, int, int] | None = None  # (open mark, its length, paragraph start) running on
+    for n, (ps, pe) in enumerate(paras):
+        marks = _double_marks(text, ps, pe)
+        open_at: tuple[int, int, int] | None = None
+        if carry is not None:
+            first = ps + len(text[ps:pe]) - len(text[ps:pe].lstrip())
+            if marks and marks[0][0] == first and marks[0][2] in "os":
+                open_at = carry
+                marks = marks[1:]  # the repeated opening mark of a run-on paragraph
+            elif marks and (marks[0][2] == "c" or _flank(text, marks[0][0], ps, pe, marks[0][1]) == "c"):
+                open_at = carry  # a paragraph broken mid-quote: the quote closes down here
+            else:
+                raws.append(_make_raw(text, carry, paras[n - 1][1], paras[n - 1][1]))  # never closed
+            carry = None
+        for i, width, role in marks:
+            if role == "s":
+                role = "c" if open_at is not None else "o"
+            elif role == "o" and open_at is not None and _flank(text, i, ps, pe, width) == "c":
+                role = "c"  # a misprinted closing mark
+            elif role == "c" and open_at is None and _flank(text, i, ps, pe, width) == "o":
+                role = "o"
+            if role == "o":
+                open_at = (i, width, ps)  # an unclosed earlier mark is dropped as a stray
+            elif open_at is not None:
+                raws.append(_make_raw(text, open_at, i, i + width))
+                open_at = None
+        if open_at is not None:
+            carry = open_at
+        if not marks and carry is None and _is_headline(text[ps:pe]):
+            raws.extend(_single_quotes(text, ps, pe))
+    if carry is not None:
+        raws.append(_make_raw(text, carry, paras[-1][1], paras[-1][1]))
+    return [r for r in raws if r.end > r.start]
+
+
+def _make_raw(text: str, opening: tuple[int, int, int], close_mark: int, after: int) -> _Raw:
+    open_mark, width, para_start = opening
+    start, end = open_mark + width, close_mark
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Raw(start, end, open_mark, close_mark, para_start, after)
+
+
+def _single_quotes(text: str, ps: int, pe: int) -> list[_Raw]:
+    """'Nato chief warns of 'a long war'' style headline quotes; an apostrophe inside a word
+    ('Ukraine's') has letters on both sides and never closes a quote."""
+    out, open_at = [], None
+    for i in range(ps, pe):
+        ch = text[i]
+        if ch not in SINGLE_OPEN and ch not in SINGLE_CLOSE:
+            continue
+        side = _flank(text, i, ps, pe)
+        if open_at is None and ch in SINGLE_OPEN and side == "o":
+            open_at = i
+        elif open_at is not None and ch in SINGLE_CLOSE and side == "c":
+            out.append(_make_raw(text, (open_at, 1, ps), i, i + 1))
+            open_at = None
+    return out
+
+
+# -- 2./3. cue and speaker ------------------------------------------------------------------------
+
+
+class _Context:
+    """The document's entities and quote regions, indexed for the speaker look-ups."""
+
+    def __init__(self, text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[EntitySpan], raws: list[_Raw]):
+        self.text = text
+        self.sentences = sorted(sentences)
+        self.sent_starts = [s for s, _ in self.sentences]
+        self.quoted = [(r.open_mark, r.after) for r in raws]
+        self.q_starts = [q[0] for q in self.quoted]
+        ents = sorted((e for e in entities if not self.in_quote(e.start)), key=lambda e: e.start)
+        self.entities = ents
+        self.e_starts = [e.start for e in ents]
+        self.cue_subjects = self._cue_subjects()
+        self.cs_starts = [m.start for m in self.cue_subjects]
+
+    def in_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.q_starts, pos) - 1
+        return k >= 0 and self.quoted[k][0] <= pos < self.quoted[k][1]
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.sent_starts, pos) - 1
+        if k >= 0 and self.sentences[k][0] <= pos < self.sentences[k][1]:
+            return self.sentences[k]
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        line_end = self.text.find("\n", pos)
+        return line_start, len(self.text) if line_end < 0 else line_end
+
+    def entities_in(self, start: int, end: int) -> list[EntitySpan]:
+        lo = bisect.bisect_left(self.e_starts, start)
+        hi = bisect.bisect_left(self.e_starts, end)
+        return [e for e in self.entities[lo:hi] if e.end <= end]
+
+    def _cue_subjects(self) -> list[_Mention]:
+        """PERSON entities that are the subject of a speech verb anywhere ('Merkel said she
+        ...'): the antecedents a later 'she said' most likely means, ahead of a person only
+        mentioned in passing."""
+        out = []
+        for e in self.entities:
+            if e.label != "PERSON":
+                continue
+            m = re.match(r"\s+" + _AUX + _CUE + r"\b", self.text[e.end : e.end + 60], re.IGNORECASE)
+            if m and not self.in_quote(e.end + 1):
+                out.append(_Mention(e.start, e.end, e.text, True))
+        return out
+
+
+def _possessive(text: str, e: EntitySpan) -> bool:
+    """'Clinton's spokesman said': the owner is not the speaker (spaCy keeps the 's or not)."""
+    return e.text.endswith(("’s", "'s")) or text[e.end : e.end + 2] in ("’s", "'s")
+
+
+def _speaker_in(ctx: _Context, start: int, end: int, *, prefer_last: bool) -> _Mention | None:
+    """The speaker named in a subject slot: an entity (PERSON first, not a possessive), else a
+    pronoun or description right against the cue, else a capitalised run NER missed."""
+    text = ctx.text
+    region = text[start:end]
+    if not region.strip() or len(region.split()) > MAX_SPEAKER_WORDS:
+        return None
+    ents = [e for e in ctx.entities_in(start, end) if not _possessive(text, e)]
+    for labels in (("PERSON",), SPEAKER_LABELS, ("PLACE",)):
+        cands = [e for e in ents if e.label in labels]
+        if cands:
+            e = cands[-1] if prefer_last else cands[0]
+            return _Mention(e.start, e.end, e.text, True)
+    words = list(re.finditer(r"[A-Za-z][\w’'.-]*", region))
+    if not words:
+        return None
+    word = (words[-1] if prefer_last else words[0]).group(0).lower()
+    first = words[0].group(0).lower()
+    if first in PRONOUNS and len(words) <= 2 or word in PRONOUNS and len(words) == 1:
+        w = words[0]
+        return _Mention(start + w.start(), start + w.end(), w.group(0), False)
+    if first in UNRESOLVED_PRONOUNS and len(words) <= 2:
+        return None
+    run = _capitalised_run(region, prefer_last=prefer_last)
+    if run is not None:
+        s, e = run
+        return _Mention(start + s, start + e, region[s:e], True)
+    if first in DEFINITE:
+        w0, w1 = words[0], words[-1]
+        return _Mention(start + w0.start(), start + w1.end(), region[w0.start() : w1.end()], False)
+    return None
+
+
+def _capitalised_run(region: str, *, prefer_last: bool) -> tuple[int, int] | None:
+    runs = []
+    for m in re.finditer(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'-]*", region):
+        words = m.group(0).split()
+        while words and words[0].lower().strip(".") in NOT_NAMES:
+            words = words[1:]
+        if not words:
+            continue
+        s = m.start() + m.group(0).index(words[0])
+        runs.append((s, m.end()))
+    if not runs:
+        return None
+    return runs[-1] if prefer_last else runs[0]
+
+
+def _after(ctx: _Context, raw: _Raw, limit: int) -> _Attribution | None:
+    """'"...," Rutte said' / '"...," said Rutte' / '"...", according to X' in the rest of the
+    sentence after the closing mark."""
+    text = ctx.text
+    s = raw.after
+    frame = text[s:limit]
+    m = re.match(r"[\s,.;:!?—–-]*", frame)
+    lead = m.end() if m else 0
+    ended = raw.end > raw.start and text[raw.end - 1] == "." and frame[lead : lead + 1].isupper()
+    body = frame[lead:]
+    cue = CUE_RE.search(body)
+    if cue is None or len(body[: cue.start()].split()) > MAX_SPEAKER_WORDS:
+        return None
+    if ended and len(body.split()) > 12:
+        return None  # a new sentence of its own, not this quote's tag
+    word = cue.group(0).lower()
+    b = s + lead
+    mention = None
+    head = re.sub(r"\s+" + _AUX + r"$", " ", body[: cue.start()], flags=re.IGNORECASE)
+    if head.strip() and not word.startswith(("according", "quoted")):  # '"...," Rutte said'
+        mention = _speaker_in(ctx, b, b + len(head.rstrip()), prefer_last=True)
+    if mention is None:  # '"...," said Mark Rutte, NATO's secretary general' / 'according to X'
+        spk = body[cue.end() :]
+        lead2 = len(spk) - len(spk.lstrip())
+        cut = SPEAKER_CUT.search(spk, lead2)
+        e = b + cue.end() + (cut.start() if cut else len(spk.rstrip(".")))
+        mention = _speaker_in(ctx, b + cue.end() + lead2, e, prefer_last=False)
+    return _Attribution(word, mention, not head.strip() or mention is not None)
+
+
+def _before(ctx: _Context, frame_start: int, open_mark: int) -> _Attribution | None:
+    """'Rutte said: "..."' / 'Rutte said the plan was "..."' / 'according to X, "..."' /
+    'X was quoted as saying "..."' in the sentence before the opening mark."""
+    text = ctx.text
+    for end in SENTENCE_END.finditer(text, frame_start, open_mark):  # spaCy often puts a
+        frame_start = end.end()  # sentence break after a quote, not before the next one
+    frame = text[frame_start:open_mark]
+    cues = list(CUE_RE.finditer(frame))
+    if not cues:
+        if frame.rstrip().endswith(":"):  # 'Cruz called them on it:'
+            mention = _speaker_in(ctx, frame_start, open_mark, prefer_last=False)
+            if mention is not None:
+                return _Attribution(":", mention, True)
+        return None
+    cue = cues[-1]
+    word = cue.group(0).lower()
+    adjacent = len(frame[cue.end() :].split()) <= 3
+    if word.startswith("according") or word.startswith("quoted"):
+        tail_end = frame_start + len(frame.rstrip(" ,:"))
+        mention = _speaker_in(ctx, frame_start + cue.end(), tail_end, prefer_last=False)
+        return _Attribution(word, mention, adjacent)
+    q = re.search(r"quoted\s+(.{1,80}?)\s+as\s+saying", frame[: cue.end()], re.IGNORECASE)
+    if q:
+        mention = _speaker_in(ctx, frame_start + q.start(1), frame_start + q.end(1), prefer_last=False)
+        return _Attribution("quoted as saying", mention, adjacent)
+    subj_start = frame_start
+    head = frame[: cue.start()]
+    if cues[0].start() < cue.start() and word in PARTICIPLE_CUES:
+        head = frame[: cues[0].start()]  # 'Merkel stressed ..., adding that': the first verb's subject
+    mention = _subject_before(ctx, subj_start, subj_start + len(head.rstrip()))
+    return _Attribution(word, mention, adjacent)
+
+
+def _subject_before(ctx: _Context, start: int, end: int) -> _Mention | None:
+    """The subject of a verb at `end`: a pronoun right before it, else the nearest named entity
+    ('After meeting Macron, Trump said') unless it sits in a ', who ...' clause of an earlier one."""
+    text = ctx.text
+    region = text[start:end]
+    last = re.search(r"([A-Za-z]+)\W*$", region)
+    if last and last.group(1).lower() in PRONOUNS:
+        return _Mention(start + last.start(1), start + last.end(1), last.group(1), False)
+    if last and last.group(1).lower() in UNRESOLVED_PRONOUNS:
+        return None
+    ents = [e for e in ctx.entities_in(start, end) if not _possessive(text, e)]
+    persons = [e for e in ents if e.label == "PERSON"] or [e for e in ents if e.label in SPEAKER_LABELS]
+    if persons:
+        pick = persons[-1]
+        for e in persons[:-1]:
+            if re.match(r",\s+(?:who|whose)\b", text[e.end : e.end + 10]):
+                pick = e
+                break
+        return _Mention(pick.start, pick.end, pick.text, True)
+    desc = re.search(r"\b(the|his|her|its|their|a|an)\s+((?:[\w’'-]+\s+){0,4}[\w’'-]+)\W*$", region, re.IGNORECASE)
+    run = _capitalised_run(region, prefer_last=True)
+    if run is not None:
+        s, e = run
+        return _Mention(start + s, start + e, region[s:e], True)
+    if desc:
+        return _Mention(start + desc.start(), start + desc.end(2), region[desc.start() : desc.end(2)], False)
+    places = [e for e in ents if e.label == "PLACE"]
+    if places:
+        return _Mention(places[-1].start, places[-1].end, places[-1].text, True)
+    return None
+
+
+# -- resolution ---------------------------------------------------------------------------------
+
+
+def _surname(name: str) -> str:
+    words = [w.strip(".,’'").lower() for w in name.split()]
+    words = [w for w in words if w and w not in HONORIFICS]
+    return words[-1].removesuffix("’s").removesuffix("'s") if words else ""
+
+
+def _full_name(ctx: _Context, m: _Mention) -> _Mention:
+    """The nearest earlier mention of the same surname that gives more of the name."""
+    key = _surname(m.text)
+    if not key:
+        return m
+    k = bisect.bisect_left(ctx.e_starts, m.start)
+    for e in reversed(ctx.entities[:k]):
+        if e.end <= m.start and len(e.text.split()) >= 2 and _surname(e.text) == key and e.label != "PLACE":
+            if not e.text.split()[0].lower().strip(".") in HONORIFICS:
+                return _Mention(e.start, e.end, e.text, True)
+    # NER missed the full name ('councilor Alexei Gorinov'): a capitalised first name before it
+    runs = list(re.finditer(r"\b([A-Z][\w’'-]+)[ \t]+(?:[A-Z]\.[ \t]+)?" + re.escape(m.text.split()[-1]) + r"\b", ctx.text[: m.start]))
+    for r in reversed(runs):
+        if r.group(1).lower() not in HONORIFICS and r.group(1).lower() not in NOT_NAMES and not ctx.in_quote(r.start()):
+            return _Mention(r.start(), r.end(), r.group(0), True)
+    return m
+
+
+def _antecedent(ctx: _Context, pos: int, speakers: list[_Mention]) -> _Mention | None:
+    """The last named speaker before `pos` (a cue subject or an attributed quote's speaker),
+    else the last person named outside quotes."""
+    floor = pos - SPEAKER_LOOKBACK
+    best = None
+    k = bisect.bisect_left(ctx.cs_starts, pos)
+    if k:
+        best = ctx.cue_subjects[k - 1]
+    for s in reversed(speakers):
+        if s.start < pos:
+            if best is None or s.start > best.start:
+                best = s
+            break
+    if best is not None and best.start >= floor:
+        return best
+    k = bisect.bisect_left(ctx.e_starts, pos)
+    for e in reversed(ctx.entities[:k]):
+        if e.start < floor:
+            break
+        if e.label == "PERSON":
+            return _Mention(e.start, e.end, e.text, True)
+    return None
+
+
+# -- the cascade --------------------------------------------------------------------------------
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _words(s: str) -> int:
+    return len(re.findall(r"\w+", s))
+
+
+def _is_title(s: str) -> bool:
+    """'Meet the Press.', 'State of the Union,': a Title Case name (US style puts the comma
+    or period inside the marks); a sentence of speech has lower-case words."""
+    words = re.findall(r"[\w’'-]+", s)
+    if not words or re.search(r"[.!?]\s", s):
+        return False
+    return all(w[0].isupper() or w.lower() in TITLE_SMALL_WORDS or w[0].isdigit() for w in words)
+
+
+def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[EntitySpan]) -> list[QuoteMatch]:
+    """Direct quotes with their speakers, in text order. `sentences`/`entities` are the spaCy
+    spans for the same text; entity labels are the project's PERSON/ORG/PLACE/GROUP."""
+    paras = _paragraphs(text)
+    raws = _pair_marks(text, paras)
+    ctx = _Context(text, sentences, entities, raws)
+    para_index = [p[0] for p in paras]
+    out: list[QuoteMatch] = []
+    speakers: list[_Mention] = []
+    prev: tuple[_Raw, QuoteMatch] | None = None
+    for i, raw in enumerate(raws):
+        content = text[raw.start : raw.end]
+        # 2. cue: after the quote, then before it, then a lead-in paragraph ending in ':'
+        after_pos = raw.after + len(text[raw.after : raw.after + 8]) - len(text[raw.after : raw.after + 8].lstrip(" ,.;:!?—–-"))
+        limit = min(ctx.sentence_at(min(after_pos, len(text) - 1))[1], _line_end(text, raw.after))
+        if i + 1 < len(raws) and raws[i + 1].open_mark >= raw.after:
+            limit = min(limit, raws[i + 1].open_mark)
+        attribution = _after(ctx, raw, max(limit, raw.after))
+        if attribution is None or attribution.mention is None:
+            frame_start = max(ctx.sentence_at(raw.open_mark)[0], raw.para_start)
+            if i and raws[i - 1].after <= raw.open_mark:
+                frame_start = max(frame_start, raws[i - 1].after)
+            before = _before(ctx, frame_start, raw.open_mark)
+            if before is None and not text[raw.para_start : raw.open_mark].strip():
+                pk = bisect.bisect_left(para_index, raw.para_start)
+                if pk and text[paras[pk - 1][0] : paras[pk - 1][1]].rstrip().endswith(":"):
+                    ps, pe = paras[pk - 1]
+                    lead_s = max(ctx.sentence_at(pe - 1)[0], ps)
+                    before = _before(ctx, lead_s, pe)
+            if before is not None and (attribution is None or before.mention is not None):
+                attribution = before
+        # 5. scare quotes and titles
+        n = _words(content)
+        adjacent = attribution is not None and attribution.adjacent
+        if n < MIN_QUOTE_WORDS and not adjacent:
+            continue
+        if _is_title(content) and not adjacent:
+            continue
+        # 3. speaker
+        mention = attribution.mention if attribution else None
+        if mention is not None:
+            if not mention.named:
+                mention = _antecedent(ctx, mention.start, speakers)
+            mention = _full_name(ctx, mention) if mention is not None else None
+        # 4. run-on: an uncued quote right after an attributed one
+        if (attribution is None or mention is None) and prev is not None and prev[1].speaker is not None:
+            p_raw, p_q = prev
+            pk = bisect.bisect_right(para_index, raw.para_start) - bisect.bisect_right(para_index, p_raw.close_mark)
+            between = text[p_raw.after : raw.open_mark]
+            # '"A," said X, an aide to Y. "B."': one tag sentence between the halves of a split
+            # quote; a person named in its apposition is not a new speaker
+            split = pk == 0 and SENTENCE_END.search(between.rstrip()) is None and CUE_RE.search(between) is not None
+            others = [e for e in ctx.entities_in(p_raw.after, raw.open_mark) if e.label == "PERSON" and _surname(e.text) != _surname(p_q.speaker)]
+            if 0 <= pk <= RUN_ON_PARAGRAPHS and (split or not others):
+                mention = _Mention(p_q.speaker_start, p_q.speaker_end, p_q.speaker, True)
+        if attribution is None and mention is None and n < MIN_UNCUED_WORDS and text[raw.para_start : raw.open_mark].strip():
+            continue  # a short uncued fragment inside a sentence: a term, not speech
+        q = QuoteMatch(
+            start=raw.start,
+            end=raw.end,
+            text=content,
+            speaker=mention.text if mention else None,
+            speaker_start=mention.start if mention else None,
+            speaker_end=mention.end if mention else None,
+            cue=attribution.cue if attribution else None,
+        )
+        if mention is not None:
+            speakers.append(mention)
+        out.append(q)
+        prev = (raw, q)
+    return out

@@ -1,0 +1,246 @@
+"""Reading extracted facts back: entities with their spellings and roles, quotes, figures, events.
+
+Portable SQL over the tables of migration 7; `ph` is the backend's parameter placeholder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from ..extract.names import fold
+from ..model import DatePrecision, Entity, Event, Evidence, Figure, Mention, Quote
+from .rows import _date, _timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class FactQuery:
+    """Filters shared by the fact listings; None means no filter."""
+
+    doc_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+    type: str | None = None
+    text: str | None = None  # entity name / speaker / figure subject contains this (any case)
+    limit: int | None = None
+
+
+class FactReader:
+    def __init__(self, conn, ph: str = "?") -> None:
+        self.conn = conn
+        self.ph = ph
+
+    def _rows(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        if self.ph != "?":
+            sql = sql.replace("?", self.ph)
+        return self.conn.execute(sql, tuple(params)).fetchall()
+
+    # -- entities -----------------------------------------------------------------------------
+
+    def entities(self, query: FactQuery = FactQuery()) -> list[Entity]:
+        where, params = ["1 = 1"], []
+        if query.type:
+            where.append("e.type = ?")
+            params.append(query.type.upper())
+        if query.text:
+            where.append("e.id IN (SELECT entity_id FROM entity_forms WHERE LOWER(form) LIKE ?)")
+            params.append(f"%{query.text.lower()}%")
+        if query.doc_id:
+            where.append("e.id IN (SELECT entity_id FROM mentions WHERE doc_id = ?)")
+            params.append(query.doc_id)
+        rows = self._rows(
+            "SELECT e.id, e.type, e.lat, e.lon, e.country, e.feature, e.gazetteer_id, e.approximate, "
+            "(SELECT COALESCE(SUM(n), 0) FROM entity_forms f WHERE f.entity_id = e.id) AS n "
+            f"FROM entities e WHERE {' AND '.join(where)} ORDER BY n DESC, e.id",
+            params,
+        )
+        if query.limit is not None:
+            rows = rows[: query.limit]
+        ids = [r[0] for r in rows]
+        forms = self._forms(ids)
+        roles = self._roles(ids)
+        docs = self._doc_counts(ids)
+        out = []
+        for eid, kind, lat, lon, country, feature, gid, approx, n in rows:
+            names = forms.get(eid, [])
+            out.append(
+                Entity(
+                    id=eid, name=_canonical(names) or eid, type=kind,
+                    aliases=tuple(f for f, _ in names), roles=tuple(roles.get(eid, ())),
+                    lat=lat, lon=lon, country=country, gazetteer_id=gid, approximate=bool(approx),
+                    feature=feature, mentions=int(n), documents=docs.get(eid, 0),
+                )
+            )  # fmt: skip
+        return out
+
+    def _chunks(self, ids: list[str], sql: str) -> list[tuple]:
+        out = []
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out += self._rows(sql.format(marks=", ".join("?" * len(part))), part)
+        return out
+
+    def _forms(self, ids: list[str]) -> dict[str, list[tuple[str, int]]]:
+        out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for eid, form, n in self._chunks(
+            ids, "SELECT entity_id, form, n FROM entity_forms WHERE entity_id IN ({marks}) ORDER BY n DESC, form"
+        ):
+            out[eid].append((form, n))
+        return out
+
+    def _roles(self, ids: list[str]) -> dict[str, list[str]]:
+        counts: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        for eid, role in self._chunks(ids, "SELECT entity_id, role FROM entity_roles WHERE entity_id IN ({marks})"):
+            key = role_key(role)
+            n, shown = counts[eid].get(key, (0, role))
+            counts[eid][key] = (n + 1, shown)
+        return {eid: [shown for n, shown in sorted(v.values(), key=lambda t: -t[0])] for eid, v in counts.items()}
+
+    def _doc_counts(self, ids: list[str]) -> dict[str, int]:
+        rows = self._chunks(
+            ids, "SELECT entity_id, COUNT(DISTINCT doc_id) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id"
+        )
+        return {eid: n for eid, n in rows}
+
+    def mentions(self, doc_id: str) -> list[Mention]:
+        return [
+            Mention(doc_id, s, e, t, label, eid)
+            for s, e, t, label, eid in self._rows(
+                "SELECT start_char, end_char, text, label, entity_id FROM mentions WHERE doc_id = ? ORDER BY start_char",
+                (doc_id,),
+            )
+        ]
+
+    def all_mentions(self):
+        for row in self._rows(
+            "SELECT doc_id, start_char, end_char, text, label, entity_id FROM mentions ORDER BY doc_id, start_char"
+        ):
+            yield Mention(*row)
+
+    # -- quotes, figures, events --------------------------------------------------------------
+
+    def quotes(self, query: FactQuery = FactQuery()) -> list[Quote]:
+        where, params = ["1 = 1"], []
+        if query.doc_id:
+            where.append("q.doc_id = ?")
+            params.append(query.doc_id)
+        if query.text:
+            where.append(
+                "(LOWER(q.speaker) LIKE ? OR q.speaker_entity_id IN "
+                "(SELECT entity_id FROM entity_forms WHERE LOWER(form) LIKE ?))"
+            )
+            params += [f"%{query.text.lower()}%"] * 2
+        if query.since:
+            where.append("q.said_at >= ?")
+            params.append(query.since.isoformat())
+        if query.until:
+            where.append("q.said_at < ?")
+            params.append(query.until.isoformat())
+        sql = (
+            "SELECT q.id, q.doc_id, q.start_char, q.end_char, q.text, q.speaker, q.speaker_entity_id, "
+            f"q.cue, q.said_at FROM quotes q WHERE {' AND '.join(where)} ORDER BY q.said_at, q.doc_id, q.start_char"
+        )
+        rows = self._rows(sql + _limit(query), params)
+        return [
+            Quote(qid, doc, s, e, text, speaker, sid, cue, _timestamp(said, DatePrecision.MINUTE.value if said and "T" in said else "day", "metadata"))
+            for qid, doc, s, e, text, speaker, sid, cue, said in rows
+        ]
+
+    def figures(self, query: FactQuery = FactQuery()) -> list[Figure]:
+        where, params = ["1 = 1"], []
+        if query.doc_id:
+            where.append("doc_id = ?")
+            params.append(query.doc_id)
+        if query.text:
+            where.append("LOWER(subject) LIKE ?")
+            params.append(f"%{query.text.lower()}%")
+        if query.type:
+            where.append("unit = ?")
+            params.append(query.type)
+        if query.since:
+            where.append("as_of >= ?")
+            params.append(query.since.isoformat())
+        if query.until:
+            where.append("as_of < ?")
+            params.append(query.until.isoformat())
+        rows = self._rows(
+            "SELECT id, doc_id, start_char, end_char, text, subject, value_low, value_high, unit, vague, "
+            f"attributed_to, as_of FROM figures WHERE {' AND '.join(where)} ORDER BY as_of, doc_id, start_char"
+            + _limit(query),
+            params,
+        )
+        return [
+            Figure(fid, doc, s, e, text, subj, lo, hi, unit, bool(vague), attr, _date(as_of))
+            for fid, doc, s, e, text, subj, lo, hi, unit, vague, attr, as_of in rows
+        ]
+
+    def events(self, query: FactQuery = FactQuery()) -> list[Event]:
+        where, params = ["1 = 1"], []
+        if query.doc_id:
+            where.append("doc_id = ?")
+            params.append(query.doc_id)
+        if query.type:
+            where.append("type = ?")
+            params.append(query.type.upper())
+        if query.text:
+            where.append("(LOWER(summary) LIKE ? OR LOWER(place) LIKE ?)")
+            params += [f"%{query.text.lower()}%"] * 2
+        if query.since:
+            where.append("event_date >= ?")
+            params.append(query.since.isoformat())
+        if query.until:
+            where.append("event_date < ?")
+            params.append(query.until.isoformat())
+        rows = self._rows(
+            "SELECT id, doc_id, type, event_date, date_precision, summary, actors, targets, place, "
+            f"place_entity_id, evidence FROM events WHERE {' AND '.join(where)} "
+            "ORDER BY event_date IS NULL, event_date, doc_id, id" + _limit(query),
+            params,
+        )
+        return [
+            Event(
+                id=eid, type=kind, date=_date(day), date_precision=DatePrecision(prec) if prec else None,
+                summary=summary, actors=tuple(_json(actors)), targets=tuple(_json(targets)), place=place,
+                place_entity_id=pid, evidence=tuple(Evidence(*v) for v in _json(evidence)), doc_id=doc,
+            )
+            for eid, doc, kind, day, prec, summary, actors, targets, place, pid, evidence in rows
+        ]  # fmt: skip
+
+
+def _limit(query: FactQuery) -> str:
+    return f" LIMIT {int(query.limit)}" if query.limit is not None else ""
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _canonical(forms: list[tuple[str, int]]) -> str | None:
+    """The most used of the fullest spellings: 'Volodymyr Zelensky' over 'Zelensky'."""
+    if not forms:
+        return None
+    longest = max(len(f.split()) for f, _ in forms)
+    return max(((n, f) for f, n in forms if len(f.split()) == longest), key=lambda t: (t[0], -len(t[1])))[1]
+
+
+DEMONYMS = {
+    "ukrainian": "ukraine", "russian": "russia", "german": "germany", "french": "france",
+    "british": "uk", "american": "us", "us": "us", "u.s.": "us", "chinese": "china",
+    "north korean": "north korea", "south korean": "south korea", "polish": "poland",
+    "belarusian": "belarus", "turkish": "turkey", "iranian": "iran", "israeli": "israel",
+    "georgian": "georgia", "hungarian": "hungary", "italian": "italy", "japanese": "japan",
+    "dutch": "netherlands", "finnish": "finland", "swedish": "sweden", "estonian": "estonia",
+    "latvian": "latvia", "lithuanian": "lithuania", "moldovan": "moldova", "romanian": "romania",
+    "canadian": "canada", "australian": "australia", "indian": "india", "syrian": "syria",
+}  # fmt: skip
+
+
+def role_key(role: str) -> str:
+    """'Ukrainian President' and 'President of Ukraine' are one role."""
+    text = role.lower().replace("’s", "").replace("'s", "")
+    for demonym in sorted(DEMONYMS, key=len, reverse=True):
+        text = text.replace(demonym, DEMONYMS[demonym])
+    words = sorted(fold(w) for w in text.replace("-", " ").split() if fold(w) not in {"of", "the", "a"})
+    return " ".join(words)

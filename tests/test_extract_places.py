@@ -1,0 +1,172 @@
+"""Place detection and resolution: the gazetteer, find_places on short made-up sentences (entity
+spans given by hand, so these do not depend on the NER model), and the seed gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wiretrail.extract import gazetteer as gz
+from wiretrail.extract.places import find_places
+
+RIGHT_KM = 161.0
+
+
+def near(match, lat: float, lon: float) -> bool:
+    return match.lat is not None and gz.distance_km(match.lat, match.lon, lat, lon) <= RIGHT_KM
+
+
+def ents(text: str, *spans: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """(surface, label) pairs -> NER spans at the surface's first occurrence after the last one."""
+    out, pos = [], 0
+    for surface, label in spans:
+        start = text.index(surface, pos)
+        out.append((start, start + len(surface), label))
+        pos = start + len(surface)
+    return out
+
+
+def only(matches, surface: str):
+    found = [m for m in matches if m.text == surface]
+    assert len(found) == 1, matches
+    return found[0]
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+def test_place_names_and_other_spellings():
+    assert gz.is_place_name("Kyiv") and gz.is_place_name("Kiev") and gz.is_place_name("Stuttgart")
+    assert not gz.is_place_name("Blorptown Heights")
+    (kharkiv,) = [p for p in gz.lookup("Kharkov") if p.feature == "city"]
+    assert kharkiv.name == "Kharkiv" and abs(kharkiv.lat - 49.98) < 0.1
+
+
+def test_transliterations_share_a_spelling_skeleton():
+    assert not gz.lookup("Novorosiisk", spelling=False)
+    (city,) = gz.lookup("Novorosiisk", spelling=True)
+    assert city.country == "RU" and abs(city.lat - 44.72) < 0.1 and abs(city.lon - 37.77) < 0.1
+
+
+def test_countries_regions_and_abbreviations():
+    us = gz.country("US")
+    assert us is not None and gz.distance_km(us.lat, us.lon, 39.76, -98.5) < 10
+    texas = gz.region("US", "Texas")
+    assert texas is not None and gz.distance_km(texas.lat, texas.lon, 31.25, -99.25) < RIGHT_KM
+    assert gz.us_state_for_abbreviation("Ga.") == "Georgia" and gz.us_state_for_abbreviation("TX") == "Texas"
+    assert gz.demonym_country("Israeli") == "IL" and gz.demonym_country("Table") is None
+
+
+# ---------------------------------------------------------------- find_places
+
+
+def test_mislabelled_spans_that_are_places():
+    text = "The envoy visited Kyiv on Tuesday. Officials said troops are gathering in Kursk region."
+    found = find_places(text, ents(text, ("Kyiv", "PERSON"), ("Tuesday", "DATE"), ("Kursk", "PRODUCT")))
+    assert near(only(found, "Kyiv"), 50.45, 30.52)
+    kursk = only(found, "Kursk")
+    assert kursk.feature == "region" and near(kursk, 51.73, 36.19)
+
+
+def test_vladimir_the_city_and_vladimir_the_man():
+    text = "A judge in the city of Vladimir sentenced him. Vladimir Putin did not comment."
+    found = find_places(text, ents(text, ("Vladimir", "PERSON"), ("Vladimir Putin", "PERSON")))
+    assert [m.text for m in found] == ["Vladimir"]
+    assert found[0].start == text.index("Vladimir") and near(found[0], 56.13, 40.41)
+
+
+def test_toponym_ner_missed_is_found_behind_a_cue():
+    text = "A judge in the city of Vladimir sentenced him on Friday."
+    (m,) = find_places(text, [])
+    assert m.text == "Vladimir" and near(m, 56.13, 40.41)
+
+
+def test_common_words_that_are_towns_do_not_fire():
+    text = "Hope is not a plan, and Friendship matters. Said the mayor: Liberty will prevail."
+    assert find_places(text, []) == []
+
+
+def test_georgia_the_country_next_to_tbilisi():
+    text = "Protesters filled the streets of Tbilisi as Georgia suspended its talks with Brussels."
+    found = find_places(text, ents(text, ("Tbilisi", "GPE"), ("Georgia", "GPE"), ("Brussels", "GPE")))
+    georgia = only(found, "Georgia")
+    assert georgia.feature == "country" and georgia.country == "GE" and near(georgia, 42.3, 43.4)
+
+
+def test_georgia_the_state_next_to_atlanta():
+    text = "The company moved from Atlanta, Georgia, to a smaller office."
+    found = find_places(text, ents(text, ("Atlanta", "GPE"), ("Georgia", "GPE")))
+    assert only(found, "Georgia").country == "US" and near(only(found, "Georgia"), 32.75, -83.5)
+    assert near(only(found, "Atlanta"), 33.75, -84.39)
+
+
+def test_a_state_abbreviation_qualifies_a_town():
+    text = "The festival in Paris, Tex., drew a large crowd; Paris police closed two roads."
+    found = find_places(text, ents(text, ("Paris", "GPE"), ("Paris", "GPE")))
+    assert len(found) == 2 and all(near(m, 33.66, -95.56) for m in found)
+
+
+def test_a_village_missing_from_the_gazetteer_resolves_to_its_region():
+    text = "Troops took Zhovtoprylivka in Ukraine's eastern Donetsk region on Sunday."
+    found = find_places(text, ents(text, ("Zhovtoprylivka", "ORG"), ("Ukraine", "GPE"), ("Donetsk", "GPE")))
+    village = only(found, "Zhovtoprylivka")
+    assert village.approximate and village.feature == "region" and near(village, 48.0, 37.8)
+    assert only(found, "Donetsk").feature == "region"
+
+
+def test_unresolvable_place_spans_are_listed_not_dropped():
+    text = "Refugees reached Qwzxland late on Monday, then Berlin."
+    found = find_places(text, ents(text, ("Qwzxland", "GPE"), ("Berlin", "GPE")))
+    assert [m.text for m in found] == ["Qwzxland", "Berlin"]
+    assert found[0].lat is None and found[0].lon is None and near(found[1], 52.52, 13.40)
+
+
+def test_seas_demonyms_and_nested_names_are_options():
+    text = "Russian ships left the Black Sea for the port, said the Texas Forest Service."
+    spans = ents(text, ("Russian", "NORP"), ("the Black Sea", "LOC"), ("the Texas Forest Service", "ORG"))
+    plain = find_places(text, spans)
+    assert [m.text for m in plain] == ["Black Sea"] and plain[0].feature == "sea"
+    rich = find_places(text, spans, demonyms=True, nested=True)
+    assert [m.text for m in rich] == ["Russian", "Black Sea", "Texas"]
+    assert rich[0].country == "RU" and rich[2].country == "US"
+
+
+# ---------------------------------------------------------------- seeds
+
+
+def _seed_places(seeds_dir: Path):
+    from wiretrail.nlp import parse_texts
+
+    out = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        offsets, pos = [], 0
+        for line in lines:
+            offsets.append(pos)
+            pos += len(line) + 1
+        spans: list[tuple[int, int, str]] = []
+        for offset, parsed in zip(offsets, parse_texts(lines)):
+            spans += [(s + offset, e + offset, label) for s, e, label in parsed.entities]
+        out += find_places(text, spans)
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_places(seeds_dir: Path):
+    return _seed_places(seeds_dir)
+
+
+def test_seed_places_resolve_within_161_km(gold: dict, seed_places):
+    assert gold["place"], "the seed gold lists no places"
+    for place in gold["place"]:
+        named = [m for m in seed_places if m.text == place["name"]]
+        assert named, f"{place['name']} was not found in the seeds"
+        right = [m for m in named if near(m, place["lat"], place["lon"])]
+        assert right, f"{place['name']}: {[(m.name, m.lat, m.lon) for m in named]}"
+
+
+def test_seed_georgia_is_never_the_us_state(seed_places):
+    georgias = [m for m in seed_places if m.text == "Georgia"]
+    assert georgias and all(m.country == "GE" for m in georgias)
