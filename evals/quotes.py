@@ -28,7 +28,8 @@ Naive baseline: every "..." / “...” pair in a paragraph is a quote; its spea
 entity nearest to it (by character distance, either side, outside quotes).
 
 spaCy output is cached in /tmp/wiretrail-quotes-cache (keyed by text hash) so reruns are cheap.
-Targets (brief): quote F1 >= 0.93 and speaker accuracy >= 0.90; the baseline is ~0.88 / ~0.58.
+Targets (brief): quote F1 >= 0.93 and speaker accuracy >= 0.90; the baseline is ~0.93 / ~0.72.
+--half even|odd scores every other document: tune on one half, check the other for overfitting.
 Re-run after changing src/wiretrail/extract/quotes.py.
 """
 

@@ -170,3 +170,19 @@ def test_seed_places_resolve_within_161_km(gold: dict, seed_places):
 def test_seed_georgia_is_never_the_us_state(seed_places):
     georgias = [m for m in seed_places if m.text == "Georgia"]
     assert georgias and all(m.country == "GE" for m in georgias)
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def test_the_cache_round_trips_and_a_corrupt_file_is_ignored(tmp_path: Path):
+    g = gz.load()
+    path = tmp_path / "gazetteer-test.marshal"
+    gz._write_cache(path, g)
+    again = gz._read_cache(path)
+    assert again is not None and len(again) == len(g) and again.names == g.names
+    i = g.countries["GE"]
+    assert again.place(i) == g.place(i)
+    path.write_bytes(path.read_bytes()[:1000])  # a writer killed mid-file (or a stray edit)
+    assert gz._read_cache(path) is None
+    assert gz._read_cache(tmp_path / "missing.marshal") is None

@@ -166,6 +166,78 @@ def test_quote_without_any_speaker() -> None:
     assert q.speaker is None
 
 
+def test_split_quote_keeps_its_speaker_past_a_person_in_the_apposition() -> None:
+    text = '"The plan is late," said Rosa Vidal, an aide to Karl Obi. "Nobody is surprised by it."'
+    first, second = quotes(text, {"Rosa Vidal": "PERSON", "Karl Obi": "PERSON"})
+    assert first.speaker == second.speaker == "Rosa Vidal"
+
+
+def test_long_apposition_between_name_and_verb() -> None:
+    text = ('"Wages are finally rising again," Dora Hale, an adviser to the governor and former head of '
+            'the state statistics office in the capital, wrote on Friday.')
+    q = only(text, {"Dora Hale": "PERSON"})
+    assert (q.speaker, q.cue) == ("Dora Hale", "wrote")
+
+
+def test_inverted_verb_before_a_colon() -> None:
+    text = 'Stone spoke for an hour.\nContinued Stone: "The machines can all be rigged."'
+    q = only(text, {"Stone": "PERSON"})
+    assert q.speaker == "Stone"
+
+
+def test_tag_before_the_next_quote_is_not_this_ones() -> None:
+    text = ('As Aris Toma told reporters, "We have suffered the same fate." '
+            'He added, "So they should have been the first to help."')
+    first, second = quotes(text, {"Aris Toma": "PERSON"})
+    assert first.speaker == second.speaker == "Aris Toma"
+    assert first.cue == "told"
+
+
+def test_lead_in_picks_the_clause_subject() -> None:
+    text = 'When Karl Obi died, Governor Rosa Vidal released this statement:\n"He was a friend to all of us."'
+    q = only(text, {"Karl Obi": "PERSON", "Rosa Vidal": "PERSON"})
+    assert q.speaker == "Rosa Vidal"
+
+
+def test_participle_cue_takes_the_main_clause_subject() -> None:
+    text = 'Dora Hale attacked Karl Obi on Monday, saying "his plan would wreck the budget."'
+    q = only(text, {"Dora Hale": "PERSON", "Karl Obi": "PERSON"})
+    assert q.speaker == "Dora Hale"
+
+
+def test_person_after_a_preposition_is_not_the_subject() -> None:
+    text = 'Hale, speaking to Obi, said, "Last time I looked you had not voted."'
+    q = only(text, {"Hale": "ORG", "Obi": "PERSON"})
+    assert q.speaker == "Hale"
+
+
+def test_name_right_before_the_verb_when_ner_missed_it() -> None:
+    text = 'Asked about Karl Obi, Vidal responded with a phrase: "Do not moan to me about that."'
+    q = only(text, {"Karl Obi": "PERSON"})
+    assert q.speaker == "Vidal"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = (
+        "Ms. Vidal and Karl Obi arrived on Monday.\n"
+        '"We had been friends for some time," Vidal said.\n'
+        '"It was a long road for all of us," he said.'
+    )
+    first, second = quotes(text, {"Karl Obi": "PERSON", "Vidal": "PERSON"})
+    assert (first.speaker, second.speaker) == ("Vidal", "Karl Obi")
+
+
+def test_uncued_quote_after_a_sentence_about_a_person() -> None:
+    text = 'Rosa Vidal touted her record on schools. "We need to pay teachers what they are worth."'
+    q = only(text, {"Rosa Vidal": "PERSON"})
+    assert q.speaker == "Rosa Vidal" and q.cue is None
+
+
+def test_united_states_is_no_speech_verb() -> None:
+    q = only('The tax had "negligible effects on aggregate economic performance at all," in United States dollars.')
+    assert q.speaker is None
+
+
 # -- scare quotes and titles ----------------------------------------------------------------------------
 
 

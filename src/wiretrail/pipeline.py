@@ -169,13 +169,11 @@ def analyze_batch(
             continue
         sentences: list[Sentence] = []
         doc_id = item.document.id
-        parses: list[tuple[int, object]] = []
         ner: list[tuple[int, int, str]] = []
         for seg_index, start, _end in item.paragraphs:
             if parsed is not None:
                 parse = next(parsed)
                 sentence_spans = parse.sentences
-                parses.append((start, parse.doc))
                 ner.extend((start + s, start + e, label) for s, e, label in parse.entities)
             else:
                 sentence_spans = next(spans)
@@ -186,7 +184,7 @@ def analyze_batch(
         extraction = None
         if parsed is not None:
             try:
-                extraction = extract_document(item.document, item.segments, sentences, parses, ner)
+                extraction = extract_document(item.document, item.segments, sentences, ner)
             except Exception as exc:  # a bad document must not stop the batch
                 log.debug("extracting %s failed", item.document.source, exc_info=True)
                 results.append(Failure(item.document.source, "extract", f"{type(exc).__name__}: {exc}"))

@@ -19,14 +19,10 @@ def extract_document(
     document: Document,
     segments: Sequence[Segment],
     sentences: Sequence[Sentence],
-    parses: Sequence[tuple[int, object]],
     ner: Sequence[tuple[int, int, str]],
 ) -> Extraction:
-    """Everything extraction reads out of one document.
-
-    `parses` are (offset, spaCy Doc) for each paragraph; `ner` the raw NER spans already
-    shifted to document offsets.
-    """
+    """Everything extraction reads out of one document; `ner` are spaCy's entity spans, in
+    document offsets."""
     text = document.text
     spans = [(s.start, s.end) for s in sentences]
     # 1. places: the gazetteer decides what is a place, whatever NER said ('Ukrainian', which NER
@@ -42,7 +38,7 @@ def extract_document(
     figures = find_figures(text, spans, entities)
     # 5. events, dated by their segment
     days = [SegmentDay(s.start, s.end, s.reference_date) for s in segments]
-    events = find_events(document.id, text, parses, entities, places, days)
+    events = find_events(document.id, text, spans, entities, places, days)
     return Extraction(
         entities=tuple(entities),
         roles=tuple(roles),

