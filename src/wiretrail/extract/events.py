@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import DatePrecision, EntitySpan, EntityType, Event, Evidence, PlaceMatch
+from ..model import DatePrecision, EntitySpan, Event, Evidence, PlaceMatch
 from .when import find_when
 
 EVENT_TRIGGERS: dict[str, str] = {

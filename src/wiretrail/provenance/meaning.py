@@ -62,6 +62,7 @@ class TermIndex:
 
     def __init__(self, pool: Sequence[Terms]) -> None:
         self.pool = pool
+        self.totals = [sum(t.values()) for t in pool]  # dice's denominators, summed once
         self.postings: dict[str, list[int]] = {}
         for i, terms in enumerate(pool):
             for term in terms:
@@ -76,9 +77,12 @@ class TermIndex:
     def best(self, terms: Terms) -> tuple[int, float]:
         """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
         best, best_score = -1, 0.0
+        total = sum(terms.values())
         for i, n in self._shared(terms).items():
             if n >= MIN_SHARED_TERMS:
-                score = dice(terms, self.pool[i])
+                other = self.pool[i]
+                shared = sum(min(w, other[k]) for k, w in terms.items() if k in other)
+                score = 2 * shared / (total + self.totals[i])
                 if score > best_score:
                     best, best_score = i, score
         return best, best_score

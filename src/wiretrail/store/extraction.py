@@ -134,8 +134,8 @@ class ExtractionWriter:
         full = self._exec(
             "SELECT e.id, e.key, COALESCE(SUM(f.n), 0) FROM entities e "
             "LEFT JOIN entity_forms f ON f.entity_id = e.id "
-            "WHERE e.type = 'PERSON' AND e.key LIKE ? AND e.key <> ? GROUP BY e.id, e.key",
-            (family.replace("%", "") + "%", family),
+            "WHERE e.key > ? AND e.key < ? GROUP BY e.id, e.key",  # a range the key index serves
+            (family, family[:-1] + "}"),  # '}' sorts after every character a key holds
         ).fetchall()
         if not first:
             if full:
