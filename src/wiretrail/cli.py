@@ -37,6 +37,7 @@ from .report.export import (
     quote_record,
     segment_record,
 )
+from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
 from .settings import Settings, load_settings
 from .store import DocumentQuery, open_store
@@ -558,6 +559,41 @@ def events(
     _emit(
         rows, format, ("date", "type", "place", "actors", "summary"),
         lambda r: (r["date"] or "undated", r["type"], r["place"] or "", ", ".join(r["actors"]), r["summary"]),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def timeline(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    entity: Annotated[Optional[str], typer.Option("--entity", help="Only events naming this actor, target or word.")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="Only events at a place whose name contains this.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Event type, e.g. ATTACK, VISIT, AID, CAPTURE.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """One row per event, dated by when it happened, with its earliest report and every later source.
+
+    Example: wiretrail timeline --entity Rutte --since 2024-12-01
+    """
+    _check_format(format)
+    if type is not None and type.upper() not in EVENT_TRIGGERS:
+        raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
+    query = TimelineQuery(
+        since=_day(since, "--since"), until=_day(until, "--until"), type=type, entity=entity, place=place, limit=limit
+    )
+    store = _open()
+    try:
+        rows = timeline_records(run_timeline(store, query))
+    finally:
+        store.close()
+    _emit(
+        rows, format, ("date", "type", "place", "what", "first report", "sources", "independent"),
+        lambda r: (r["date"] or "undated", r["type"], r["place"] or "", r["summary"],
+                   f"{r['first_report']['doc_id'][:ID_CHARS]} {r['first_report']['at'] or ''}",
+                   str(len(r["sources"])), str(r["independent_sources"])),
     )  # fmt: skip
     if not rows:
         raise typer.Exit(1)

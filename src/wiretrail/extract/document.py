@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from ..model import Document, Extraction, Segment, Sentence
-from .entities import entity_spans, person_roles
+from .entities import entity_spans, person_roles, split_joined_names
 from .events import SegmentDay, find_events
 from .figures import find_figures
 from .places import find_places
@@ -25,6 +25,7 @@ def extract_document(
     document offsets."""
     text = document.text
     spans = [(s.start, s.end) for s in sentences]
+    ner = split_joined_names(text, ner)
     # 1. places: the gazetteer decides what is a place, whatever NER said ('Ukrainian', which NER
     #    calls a group, stays a group)
     groups = {(s, e) for s, e, label in ner if label == "NORP"}

@@ -44,6 +44,24 @@ APPOSITION = re.compile(r"^,\s+(?:the\s+|a\s+)?([^,;:\"“”()]{4,70}?)(?=,|\.|
 MAX_ROLE_WORDS = 6
 
 
+JOINABLE_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT"})
+JOINED = re.compile(r"^(?P<name>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)*) (?:in|at|from) (?P<place>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)*)$")
+
+
+def split_joined_names(text: str, ner: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """'Baerbock in Kyiv' tagged as one PERSON: the name, and the place as a GPE span for the
+    place resolver to judge."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in ner:
+        m = JOINED.match(text[start:end]) if label in JOINABLE_LABELS else None
+        if m is None:
+            out.append((start, end, label))
+            continue
+        out.append((start, start + m.end("name"), label))
+        out.append((start + m.start("place"), start + m.end("place"), "GPE"))
+    return out
+
+
 def entity_spans(
     text: str, ner: Sequence[tuple[int, int, str]], places: Sequence[PlaceMatch]
 ) -> list[EntitySpan]:

@@ -43,8 +43,7 @@ TRIGGER_RE = {kind: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) for k
 # Words right before a name that make it a place or circumstance, not the one who acts.
 NOT_ACTOR_BEFORE = re.compile(r"(?:\bin|\bat|\bof|\bto|\bfrom|\bnear|\bacross|\bover|\bon)\s*$", re.I)
 PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+$", re.I)
-PLACE_AFTER = re.compile(r"(?:\bin|\bat|\bon|\bnear|\bto|\bover|\bof)\s+(?:the\s+)?$", re.I)
-MAX_EVENTS_PER_SENTENCE = 2
+MAX_EVENTS_PER_SENTENCE = 3  # a news sentence rarely reports more; most report one
 MAX_ACTORS = 2
 TARGET_WINDOW = 80  # characters after a trigger in which its targets are named
 SUMMARY_MAX_CHARS = 320  # a long news sentence whole; longer ones are cut at a word
@@ -76,11 +75,15 @@ def find_events(
             if m := pattern.search(sentence):
                 found.append((s_start + m.start(), s_start + m.end(), kind))
         found.sort()
-        for t_start, t_end, kind in found[:MAX_EVENTS_PER_SENTENCE]:
+        kept = 0
+        for t_start, t_end, kind in found:
             day = _segment_day(segments, s_start)
             event = _event(doc_id, text, (t_start, t_end), kind, (s_start, s_end), entities, places, day)
             if event is not None:
                 events.append(event)
+                kept += 1
+                if kept == MAX_EVENTS_PER_SENTENCE:
+                    break
     return events
 
 
@@ -96,7 +99,7 @@ def _event(doc_id, text, trigger, kind, sentence, entities, places, day) -> Even
     t_start, t_end = trigger
     inside = [e for e in entities if s_start <= e.start and e.end <= s_end]
     actors, targets = _roles(text, inside, t_start, t_end)
-    place = _place(text, places, (t_end, s_end)) or _place(text, places, (s_start, s_end), anywhere=True)
+    place = _place(places, (t_end, s_end)) or _place(places, (s_start, s_end))
     if not (actors or targets or place):
         return None  # 'the attack' with nobody and nowhere: not an event an analyst can place
     when = find_when(text[s_start:s_end], day)
@@ -113,7 +116,7 @@ def _event(doc_id, text, trigger, kind, sentence, entities, places, day) -> Even
         summary=_summary(text, s_start, s_end),
         actors=tuple(actors),
         targets=tuple(t for t in targets if t not in actors and (place is None or t != place.text)),
-        place=place.name if place else None,
+        place=_place_name(place) if place else None,
         place_entity_id=None,
         evidence=(Evidence(doc_id, s_start, s_end),),
     )
@@ -137,13 +140,22 @@ def _names(spans: Sequence[EntitySpan]) -> list[str]:
     return out
 
 
-def _place(text: str, places: Sequence[PlaceMatch], span: tuple[int, int], *, anywhere: bool = False) -> PlaceMatch | None:
+# Which place of a sentence an event happened at: the most specific one after the trigger
+# ('captured Romanivka in Ukraine's Donetsk region' happened at Romanivka, not in Ukraine).
+SPECIFICITY = {"city": 0, "region": 1, "sea": 2, "other": 2, "country": 3}
+
+
+def _place(places: Sequence[PlaceMatch], span: tuple[int, int]) -> PlaceMatch | None:
     start, end = span
-    for p in places:
-        if start <= p.start and p.end <= end and p.lat is not None:
-            if anywhere or PLACE_AFTER.search(text[max(0, p.start - 12) : p.start]):
-                return p
-    return None
+    found = [p for p in places if start <= p.start and p.end <= end and p.lat is not None]
+    if not found:
+        return None
+    return min(found, key=lambda p: (0 if p.approximate else SPECIFICITY.get(p.feature, 2), p.start))
+
+
+def _place_name(place: PlaceMatch) -> str:
+    """A village placed at its region keeps its own name."""
+    return place.text if place.approximate else place.name
 
 
 def _summary(text: str, start: int, end: int) -> str:
