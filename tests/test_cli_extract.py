@@ -78,3 +78,13 @@ def test_export_writes_the_extraction_tables_with_their_schemas(db, tmp_path):
         rows = [json.loads(line) for line in (tmp_path / "out" / f"{table}.jsonl").read_text().splitlines()]
         assert rows, table
         assert want <= set(rows[0]), (table, want - set(rows[0]))
+
+
+def test_timeline_and_figure_conflicts_from_the_command_line(db):
+    rows = _json(db, "timeline", "--place", "Novoross")
+    assert rows and all("Novoross" in r["place"] for r in rows)
+    assert all(r["first_report"]["doc_id"] in r["sources"] for r in rows)
+    groups = _json(db, "figures", "--conflicts", "--about", "troop")
+    assert groups and groups[0]["conflicting"] and {d["why"] for d in groups[0]["differences"]} <= {"time", "scope", "disagree"}
+    table = runner.invoke(app, ["--db", str(db), "figures", "--conflicts"])
+    assert table.exit_code == 0 and "North Korean troops" in table.stdout

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from .report.export import (
     quote_record,
     segment_record,
 )
+from .report.figure_table import figure_table, group_records
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
 from .settings import Settings, load_settings
@@ -57,7 +59,7 @@ ID_CHARS = 10  # ids are shown this long in tables: enough to type as a prefix; 
 LONG_TEXT_WIDTH = 60  # titles and sentences wrap at this width instead of squeezing the rest
 _SHORT_COLUMNS = {  # never wrapped nor squeezed below this width
     "id": ID_CHARS, "published": 16, "kind": 12, "segments": 8, "relation": 15, "score": 5,
-    "shared passages": 15, "first": 7, "at": 19, "stage": 6, "copies": 6, "sources": 7,
+    "shared passages": 15, "first": 7, "at": 19, "value": 13, "as of": 10, "stage": 6, "copies": 6, "sources": 7,
 }  # fmt: skip
 
 
@@ -502,14 +504,18 @@ def figures(
     about: Annotated[Optional[str], typer.Option("--about", help="Only figures whose subject contains this.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only figures of this document.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Only figures reported on or after this day.")] = None,
+    conflicts: Annotated[bool, typer.Option("--conflicts", help="Figures about the same thing that disagree, side by side, with why (time, scope or a real disagreement).")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
     format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
 ) -> None:
     """Numbers with what they count, value or range, unit, who says so and as of when.
 
-    Example: wiretrail figures --about troops
+    Example: wiretrail figures --about troops --conflicts
     """
     _check_format(format)
+    if conflicts:
+        _figure_conflicts(about, limit, format)
+        return
     store = _open()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
@@ -526,9 +532,36 @@ def figures(
         raise typer.Exit(1)
 
 
+def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -> None:
+    store = _open()
+    try:
+        groups = group_records(figure_table(store, about=about, conflicts_only=True)[:limit])
+    finally:
+        store.close()
+    if format != "table":
+        _print_records(groups, format)
+    else:
+        for g in groups:
+            why = Counter(d["why"] for d in g["differences"])
+            out.print(f"{g['subject']} ({g['unit'] or 'count'}): {', '.join(f'{n} {w}' for w, n in why.items())}", markup=False, highlight=False)
+            table = Table(*_columns("value", "says", "as of", "subject", "doc"))
+            for f in g["figures"]:
+                table.add_row(_value(f), f["attributed_to"] or "", f["as_of"] or "", f["subject"], f["doc_id"][:ID_CHARS])
+            out.print(table)
+    if not groups:
+        raise typer.Exit(1)
+
+
 def _value(r: dict) -> str:
     low, high = r["value_low"], r["value_high"]
-    text = f"{low:,.0f}" if low == high else f"{'' if low is None else f'{low:,.0f}'}–{'' if high is None else f'{high:,.0f}'}"
+    if low == high:
+        text = f"{low:,.0f}" if low is not None else "?"
+    elif high is None:
+        text = f"{low:,.0f}+"
+    elif not low:
+        text = f"up to {high:,.0f}"
+    else:
+        text = f"{low:,.0f}–{high:,.0f}"
     return ("~" if r["vague"] else "") + text
 
 

@@ -399,6 +399,8 @@ class Figure:
     vague: bool = False
     attributed_to: str | None = None
     as_of: date | None = None  # the day of the segment that reports it
+    sentence_start: int = 0  # the sentence it was read from
+    sentence_end: int = 0
 
 
 @dataclass(frozen=True, slots=True)

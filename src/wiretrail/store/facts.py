@@ -167,13 +167,13 @@ class FactReader:
             params.append(query.until.isoformat())
         rows = self._rows(
             "SELECT id, doc_id, start_char, end_char, text, subject, value_low, value_high, unit, vague, "
-            f"attributed_to, as_of FROM figures WHERE {' AND '.join(where)} ORDER BY as_of, doc_id, start_char"
+            f"attributed_to, as_of, sentence_start, sentence_end FROM figures WHERE {' AND '.join(where)} ORDER BY as_of, doc_id, start_char"
             + _limit(query),
             params,
         )
         return [
-            Figure(fid, doc, s, e, text, subj, lo, hi, unit, bool(vague), attr, _date(as_of))
-            for fid, doc, s, e, text, subj, lo, hi, unit, vague, attr, as_of in rows
+            Figure(fid, doc, s, e, text, subj, lo, hi, unit, bool(vague), attr, _date(as_of), ss or 0, se or 0)
+            for fid, doc, s, e, text, subj, lo, hi, unit, vague, attr, as_of, ss, se in rows
         ]
 
     def events(self, query: FactQuery = FactQuery()) -> list[Event]:

@@ -1,0 +1,228 @@
+"""The figure table: figures about the same thing side by side, and whether they disagree.
+
+Figures are grouped by what they count: the head noun of their subject ('troops' of 'North
+Korean troops in Russia'), the unit, and compatible qualifiers (a nationality named by both must
+be the same). A figure whose subject is only a place phrase ('11,000 in Kursk region') takes the
+head noun its sentence shares with other figures. Within a group, two values that do not overlap
+differ because of time (reported on different days, or the sentence says 'earlier', 'initially'),
+because of scope (the sentences name different places or say 'more', 'additional'), or they
+disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..extract.names import fold
+from ..model import Figure
+from ..store.base import Store
+from ..store.facts import DEMONYMS, FactQuery
+
+PREPOSITIONS = frozenset("in at to from of on for into near".split())
+STOP = frozenset("the a an more than some about over up new other additional".split())
+TIME_WORDS = re.compile(r"\b(earlier|previous(?:ly)?|initial(?:ly)?|last (?:week|month|year)|had been|at first|until)\b", re.I)
+SCOPE_WORDS = re.compile(r"\b(more|additional|another|further|extra|also)\b", re.I)
+PLACE_PHRASE = re.compile(r"\b(?:in|to|into|inside|across)\s+((?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*(?:\s+region)?)")
+
+
+CONTEXT_CHARS = 300  # text before a figure's sentence read for what it counts ('... troops. "There are already 11,000 in Kursk"')
+NEAR_CHARS = 30  # 'additional 2,000', '2,000 more': scope words this close to the number
+
+
+@dataclass(slots=True)
+class FigureRow:
+    figure: Figure
+    sentence: str
+    context: str  # the sentence with the text before it
+    near: str  # the words right around the number
+    places: frozenset[str]
+    nationality: str | None
+
+
+@dataclass(slots=True)
+class FigureGroup:
+    """Figures counting the same thing; `differences` explains each pair that does not agree."""
+
+    head: str
+    unit: str | None
+    rows: list[FigureRow] = field(default_factory=list)
+    differences: list[tuple[int, int, str]] = field(default_factory=list)  # (row i, row j, time|scope|disagree)
+
+    @property
+    def conflicting(self) -> bool:
+        return bool(self.differences)
+
+    @property
+    def subject(self) -> str:
+        return Counter(r.figure.subject for r in self.rows).most_common(1)[0][0]
+
+
+def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool = False) -> list[FigureGroup]:
+    """Groups of figures about one thing (two or more figures, or any figure when `about` is given)."""
+    figures = store.facts.figures(FactQuery(text=None))
+    texts: dict[str, str] = {}
+    rows = []
+    for f in figures:
+        if f.doc_id not in texts:
+            doc = store.document(f.doc_id)
+            texts[f.doc_id] = doc.text if doc else ""
+        text = texts[f.doc_id]
+        sentence = text[f.sentence_start : f.sentence_end] if f.sentence_end else f.subject
+        context = text[max(0, f.sentence_start - CONTEXT_CHARS) : f.sentence_end] if f.sentence_end else sentence
+        near = text[max(0, f.start - NEAR_CHARS) : f.end + NEAR_CHARS]
+        rows.append(FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject)))
+    heads = Counter(h for r in rows if (h := _head(r.figure.subject)))
+    groups: dict[tuple, FigureGroup] = {}
+    for row in rows:
+        head = _head(row.figure.subject) or _head_from_sentence(row.context, heads)
+        if head is None:
+            continue
+        # percentages of different things share head nouns ('increase'): only the same subject groups
+        qualifier = fold(row.figure.subject) if row.figure.unit == "percent" else row.nationality
+        key = (head, row.figure.unit, qualifier)
+        groups.setdefault(key, FigureGroup(head, row.figure.unit)).rows.append(row)
+    _fold_unqualified(groups)
+    out = []
+    for group in groups.values():
+        if about and not any(about.lower() in r.figure.subject.lower() or about.lower() == group.head for r in group.rows):
+            continue
+        if len(group.rows) < 2 and not about:
+            continue
+        group.differences = _differences(group.rows)
+        if conflicts_only and not group.conflicting:
+            continue
+        out.append(group)
+    out.sort(key=lambda g: (-len(g.differences), -len(g.rows), g.head))
+    return out
+
+
+def _head(subject: str) -> str | None:
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", subject)]
+    if not words or fold(words[0]) in PREPOSITIONS:
+        return None
+    # the head noun: the last word before a preposition ('troops' of 'troops in Russia')
+    for i, w in enumerate(words):
+        if i > 0 and fold(w) in PREPOSITIONS:
+            words = words[:i]
+            break
+    content = [w for w in words if fold(w) not in STOP and not w[:1].isupper()]
+    if not content:
+        return None
+    word = fold(content[-1])
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _head_from_sentence(sentence: str, heads: Counter) -> str | None:
+    found = [h for h in heads if re.search(rf"\b{re.escape(h)}s?\b", sentence, re.I)]
+    return max(found, key=lambda h: heads[h]) if found else None
+
+
+def _places(sentence: str) -> frozenset[str]:
+    return frozenset(fold(m.group(1).replace("the ", "")) for m in PLACE_PHRASE.finditer(sentence))
+
+
+def _nationality(text: str) -> str | None:
+    lowered = text.lower()
+    found = [d for d in sorted(DEMONYMS, key=len, reverse=True) if re.search(rf"\b{re.escape(d)}\b", lowered)]
+    return DEMONYMS[found[0]] if found else None
+
+
+def _fold_unqualified(groups: dict[tuple, FigureGroup]) -> None:
+    """A group without a nationality joins the one qualified group of the same head and unit
+    ('10,000-12,000 troops' dispatched by Pyongyang joins the North Korean troops)."""
+    for key in [k for k in groups if k[2] is None]:
+        qualified = [k for k in groups if k[:2] == key[:2] and k[2] is not None]
+        kept = []
+        for row in groups[key].rows:
+            named = [k for k in qualified if _names_country(row.context, k[2])]
+            target = named if len(named) == 1 else (qualified if len(qualified) == 1 else [])
+            if target and not row.figure.vague:  # 'tens of thousands' compares with nothing
+                groups[target[0]].rows.append(row)
+            else:
+                kept.append(row)
+        groups[key].rows = kept
+        if not kept:
+            del groups[key]
+
+
+# Capitals stand for their governments in news ('Pyongyang is said to have dispatched ...').
+CAPITALS = {
+    "pyongyang": "north korea", "kyiv": "ukraine", "moscow": "russia", "kremlin": "russia",
+    "beijing": "china", "washington": "us", "london": "uk", "paris": "france", "berlin": "germany",
+    "minsk": "belarus", "tehran": "iran", "seoul": "south korea",
+}  # fmt: skip
+
+
+def _names_country(context: str, country: str) -> bool:
+    lowered = context.lower()
+    if country in lowered:
+        return True
+    return any(c == country and re.search(rf"\b{d}\b", lowered) for d, c in (*DEMONYMS.items(), *CAPITALS.items()))
+
+
+def _overlap(a: Figure, b: Figure) -> bool:
+    lo_a, hi_a = a.value_low or 0, a.value_high if a.value_high is not None else float("inf")
+    lo_b, hi_b = b.value_low or 0, b.value_high if b.value_high is not None else float("inf")
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def _differences(rows: Sequence[FigureRow]) -> list[tuple[int, int, str]]:
+    out = []
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            a, b = rows[i], rows[j]
+            if _overlap(a.figure, b.figure):
+                continue
+            out.append((i, j, _why(a, b)))
+    return out
+
+
+def _why(a: FigureRow, b: FigureRow) -> str:
+    """time: an earlier figure or a later day; scope: more of it, or a different place or part
+    of the thing; else a real disagreement."""
+    if SCOPE_WORDS.search(a.near) or SCOPE_WORDS.search(b.near):
+        return "scope"
+    if TIME_WORDS.search(a.sentence) or TIME_WORDS.search(b.sentence):
+        return "time"
+    if a.figure.as_of and b.figure.as_of and a.figure.as_of != b.figure.as_of:
+        return "time"
+    if a.places and b.places and not (a.places & b.places):
+        return "scope"
+    if _qualifiers(a) ^ _qualifiers(b) and _qualifiers(a) and _qualifiers(b):
+        return "scope"
+    return "disagree"
+
+
+def _qualifiers(row: FigureRow) -> frozenset[str]:
+    """Words of the subject beyond its head and nationality ('top', 'arms', 'companies')."""
+    head = _head(row.figure.subject) or ""
+    words = {fold(w) for w in re.findall(r"[A-Za-z][\w'-]*", row.figure.subject)}
+    nationality = set(fold(row.nationality or "").split())
+    return frozenset(w for w in words - STOP - PREPOSITIONS - nationality if not w.startswith(head[:5]) and len(w) > 2)
+
+
+def group_records(groups: Sequence[FigureGroup]) -> list[dict]:
+    return [
+        {
+            "subject": g.subject,
+            "counts": g.head,
+            "unit": g.unit,
+            "conflicting": g.conflicting,
+            "figures": [
+                {
+                    "id": r.figure.id, "doc_id": r.figure.doc_id, "start": r.figure.start, "end": r.figure.end,
+                    "text": r.figure.text, "subject": r.figure.subject, "value_low": r.figure.value_low,
+                    "value_high": r.figure.value_high, "vague": r.figure.vague,
+                    "attributed_to": r.figure.attributed_to,
+                    "as_of": r.figure.as_of.isoformat() if r.figure.as_of else None,
+                    "places": sorted(r.places),
+                }
+                for r in g.rows
+            ],
+            "differences": [{"a": i, "b": j, "why": why} for i, j, why in g.differences],
+        }
+        for g in groups
+    ]  # fmt: skip
