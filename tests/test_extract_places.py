@@ -132,6 +132,29 @@ def test_seas_demonyms_and_nested_names_are_options():
     assert rich[0].country == "RU" and rich[2].country == "US"
 
 
+def test_datelines_districts_and_county_lists():
+    text = ("Fire chief retires. HURRICANE, W.Va. -- Sen. Ann Roe, D-Nitro, praised crews from "
+            "Cabell, Putnam and Kanawha counties.")
+    found = find_places(text, ents(text, ("Ann Roe", "PERSON")))
+    assert near(only(found, "HURRICANE"), 38.43, -82.02)
+    assert near(only(found, "Nitro"), 38.41, -81.84)
+    assert only(found, "Putnam").name == "Putnam County" and near(only(found, "Putnam"), 38.51, -81.91)
+
+
+def test_home_region_towns_ner_called_organisations_are_places():
+    text = ("A Corsicana woman was sentenced in Navarro County. Investigators from the Corsicana Police "
+            "Department said she lived in Texas.")
+    spans = ents(text, ("Navarro County", "GPE"), ("the Corsicana Police Department", "ORG"), ("Texas", "GPE"))
+    found = find_places(text, spans)
+    assert any(m.text == "Corsicana" and near(m, 32.10, -96.47) for m in found)
+
+
+def test_names_read_near_each_other_resolve_together():
+    text = "All residents of Paris and Henry County will receive a letter from the rescue squad."
+    found = find_places(text, ents(text, ("Paris", "GPE"), ("Henry County", "GPE")))
+    assert near(only(found, "Paris"), 36.30, -88.33) and near(only(found, "Henry County"), 36.33, -88.30)
+
+
 # ---------------------------------------------------------------- seeds
 
 

@@ -140,9 +140,10 @@ def _names(spans: Sequence[EntitySpan]) -> list[str]:
     return out
 
 
-# Which place of a sentence an event happened at: the most specific one after the trigger
-# ('captured Romanivka in Ukraine's Donetsk region' happened at Romanivka, not in Ukraine).
-SPECIFICITY = {"city": 0, "region": 1, "sea": 2, "other": 2, "country": 3}
+# Which place of a sentence an event happened at: the first one after the trigger that is not a
+# whole country ('captured Romanivka in Ukraine's Donetsk region' happened at Romanivka, not in
+# Ukraine); a country only when the sentence names nothing smaller.
+SPECIFICITY = {"country": 1}
 
 
 def _place(places: Sequence[PlaceMatch], span: tuple[int, int]) -> PlaceMatch | None:
@@ -150,7 +151,7 @@ def _place(places: Sequence[PlaceMatch], span: tuple[int, int]) -> PlaceMatch | 
     found = [p for p in places if start <= p.start and p.end <= end and p.lat is not None]
     if not found:
         return None
-    return min(found, key=lambda p: (0 if p.approximate else SPECIFICITY.get(p.feature, 2), p.start))
+    return min(found, key=lambda p: (0 if p.approximate else SPECIFICITY.get(p.feature, 0), p.start))
 
 
 def _place_name(place: PlaceMatch) -> str:

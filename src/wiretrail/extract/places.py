@@ -2,13 +2,17 @@
 
     1. mentions     spaCy GPE/LOC/FAC spans; spans NER mislabelled (PERSON 'Kyiv', PRODUCT
                     'Kursk') that the gazetteer knows and the context calls places; toponyms
-                    NER missed, found by lookup behind a place cue ('the city of Vladimir')
+                    NER missed, found by lookup behind a place cue ('the city of Vladimir');
+                    set forms: the dateline, a legislator's district ('R-Westfield'), county
+                    lists ('Clay and Wilkin counties')
     2. candidates   exact and other names, then spelling variants (Novorossiisk/Novorossiysk),
                     then fuzzy matching for NER-labelled spans only
     3. context      countries and states the text names, qualifiers right after a mention
                     ('Alexandria, La.', 'Romanivka in ... Donetsk region')
-    4. resolution   two passes: the first by population, feature and named context; the second
-                    adds nearness to the places the first pass resolved
+    4. resolution   two passes: the first by population, feature and named context; then towns
+                    of the home region NER called people or organisations join ('Corsicana
+                    Police Department'); the second pass adds nearness to the places the first
+                    resolved and to other names' readings ('Paris' with 'Henry County': Tennessee)
 
 Every weight below was tuned on LGL (`evals/geoparsing.py`); rerun it after changing one.
 """
@@ -48,11 +52,31 @@ W_CONTAINS = 1.5  # a region or country holding places the text names ('Georgia'
 FEATURE_PRIOR = {"country": 2.5, "region": 1.0, "county": -0.2, "sea": 2.0, "other": 2.0, "city": 0.0}
 W_BARE_COUNTY = -0.5  # 'Washington' alone is seldom Washington County
 W_HOME = 1.0  # the candidate lies in the text's home region (see `_home_region`)
-HOME_MIN_VOTES = 2.0  # a home region needs this many mentions' worth of support...
-HOME_MIN_SHARE = 0.35  # ...and this share of all the votes: local news stays in one state
+HOME_MIN_VOTES = 1.0  # a home region needs one unambiguous name's worth of support (or the dateline)...
+HOME_MIN_SHARE = 0.25  # ...and this share of all the votes: local news stays in one state
+HOME_DATELINE_VOTES = 2.0  # the dateline's town is where the story was filed
+HOME_COUNTRY_NAME_VOTES = 0.5  # 'Georgia', country or state, is not on its own enough for a home
 HOME_MAX_READINGS = 8  # names with more regions among their readings ('Washington') do not vote
+W_COHERE = 0.7  # per other name of the text with a reading near the candidate...
+COHERE_KM = 60.0  # ...this near (a county and its seat, neighbouring towns)
+COHERE_MAX_NAMES = 2  # counted up to this many names
+COHERE_MAX_READINGS = 30  # names with more readings ('Washington', 'Springfield') say nothing
+CITY_REGION_SHARE = 0.5  # a region whose namesake city holds this share of its people is a
+# city-region: the bare name means the city (New York State is not: the city holds 0.4)
 REGION_SEAT_MIN_POPULATION = 50_000  # 'X region' is the region of city X when X is this big
 # (Kursk, Donetsk); smaller namesakes ('Union State') are not regional capitals
+DATELINE_WINDOW = 400  # chars from the start in which a dateline ('NEWARK --') may stand: the
+# headline, a byline and a date come first
+LOCAL_MIN_POPULATION = 5_000  # a home-region town NER tagged as a person or organisation counts
+# from this size, or at any size when the text names it as a place elsewhere
+_DATELINE = re.compile(
+    r"(?:^|[.!?\"”]\s+|\d{4}\s+)((?:[A-Z][A-Z.'’-]+\s+){0,3}[A-Z][A-Z.'’-]+)(?=(?:,\s*[A-Z][A-Za-z.]+"
+    r"(?:\s[A-Z][a-z.]+)?)?\s*(?:\([A-Za-z ]+\))?\s*(?:—|--|-|:|\x97|–)\s)"
+)
+_AFFILIATION = re.compile(r"\b[RDI]-((?:[A-Z]\.){2}|[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?)(?=[,);])")  # 'R-Elbow Lake,'
+_COUNTY_NAME = r"(?:[A-Z][\w.'’]*\s)?[A-Z][\w'’]+"
+_COUNTY_LIST = re.compile(rf"((?:{_COUNTY_NAME},\s+)*{_COUNTY_NAME},?\s+(?:and|or)\s+{_COUNTY_NAME})\s+[Cc]ounties\b")
+_LOCAL_AFTER = re.compile(r"\s+(?:resident|residents|man|woman|police|mayor|city|town|township|area)\b")
 
 _REGION_WORDS = r"(?:region|oblast|province|krai|kray|governorate)"
 _REGION_AFTER = re.compile(rf"\s+{_REGION_WORDS}\b", re.I)
@@ -94,13 +118,15 @@ class _Mention:
     start: int
     end: int
     surface: str  # the name as looked up (trimmed of 'the', possessive, region word)
-    source: str  # ner | mislabel | lookup | demonym
+    source: str  # ner | mislabel | lookup | demonym | nested | dateline | affiliation | county | local
     region: bool = False  # 'Kursk region', 'region of Kursk'
     candidates: list[Place] = field(default_factory=list)
     own_name: set[int] = field(default_factory=set)  # ids of candidates matched on their own name
     qualifiers: list[_Mention] = field(default_factory=list)
     qualifies: list[_Mention] = field(default_factory=list)
     qualifier_state: str | None = None  # from ', Ga.'
+    key: str = ""  # the surface normalised, set with the candidates
+    support: dict[int, int] = field(default_factory=dict)  # candidate id -> other names read near it
     choice: Place | None = None
     approximate: bool = False
     score: float = 0.0
@@ -125,6 +151,7 @@ def find_places(
     if nested:
         mentions += _nested_mentions(text, entities)
     mentions += _unlabelled_mentions(text, entities, mentions)
+    mentions = _with_written_forms(text, mentions)
     mentions.sort(key=lambda m: m.start)
     # 2. candidates
     for m in mentions:
@@ -137,11 +164,21 @@ def find_places(
     named.home = _home_region(mentions)
     for m in mentions:
         _resolve(m, named, points=())
+    # local towns NER called people or organisations, kept when they lie in the home region
+    home = _home_region(mentions)
+    if home is not None:
+        extra = _local_mentions(text, entities, mentions, home)
+        if extra:
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
+            _link_qualifiers(text, mentions, sentences)
+    cells = _reading_cells(mentions)
+    for m in mentions:
+        m.support = {id(p): _support(m, p, cells) for p in m.candidates if p.feature in ("city", "county")}
     points = [(m, m.choice) for m in mentions if m.choice is not None and m.score > 0]
     named = _named_context(text, mentions, adjectives)
     named.home = _home_region(mentions)
     for m in mentions:
-        others = [(p.lat, p.lon) for o, p in points if o is not m and p.feature in ("city", "county")]
+        others = list({(p.lat, p.lon) for o, p in points if o is not m and p.feature in ("city", "county")})
         _resolve(m, named, points=others)
     _one_sense_per_text(mentions)
     return [_to_match(text, m) for m in mentions if m.choice is not None or m.source == "ner"]
@@ -255,13 +292,21 @@ def _prominent(p: Place, strong: bool, min_population: int = MISLABEL_MIN_POPULA
     return p.feature in ("country", "region", "sea") or strong or p.population >= min_population
 
 
+def _taken(text: str, spans: Sequence[tuple[int, int]]) -> bytearray:
+    """A mask of the characters `spans` cover: overlap tests in constant time."""
+    mask = bytearray(len(text))
+    for s, e in spans:
+        mask[s:e] = b"\x01" * (e - s)
+    return mask
+
+
 def _unlabelled_mentions(text: str, entities: Sequence[tuple[int, int, str]], found: list[_Mention]) -> list[_Mention]:
     """Capitalised words NER tagged as nothing, behind a place cue, that the gazetteer knows."""
-    taken = sorted([(s, e) for s, e, _ in entities] + [(m.start, m.end) for m in found])
+    taken = _taken(text, [(s, e) for s, e, _ in entities] + [(m.start, m.end) for m in found])
     out: list[_Mention] = []
     for match in _CAPITALISED.finditer(text):
         s, e = match.span()
-        if any(a < e and s < b for a, b in taken):
+        if taken.find(1, s, e) >= 0:
             continue
         before = text[max(0, s - 25) : s]
         strong = bool(_STRONG_CUE_BEFORE.search(before)) or bool(_REGION_AFTER.match(text, e))
@@ -279,10 +324,100 @@ def _unlabelled_mentions(text: str, entities: Sequence[tuple[int, int, str]], fo
     return out
 
 
+def _with_written_forms(text: str, found: list[_Mention]) -> list[_Mention]:
+    """Places news writes in set forms NER tags unevenly: the dateline ('NEWARK --',
+    'CHARLESTON, W.Va. (AP) --'), a legislator's district ('Rep. Jane Doe, R-Westfield') and
+    county lists ('Barrow, Jackson and Madison counties', each a county)."""
+    forms: list[_Mention] = []
+    match = _DATELINE.search(text, 0, DATELINE_WINDOW)
+    if match and match.group(1).lower() not in _NOT_PLACE_WORDS and gz.lookup(match.group(1)):
+        forms.append(_Mention(match.start(1), match.end(1), match.group(1), "dateline"))
+    for match in _AFFILIATION.finditer(text):
+        name = match.group(1)
+        if gz.lookup(name) or gz.us_state_for_abbreviation(name):
+            forms.append(_Mention(match.start(1), match.end(1), name, "affiliation"))
+    for match in _COUNTY_LIST.finditer(text) if "ounties" in text else ():
+        for name in re.finditer(_COUNTY_NAME, match.group(1)):
+            if name.group().lower() in ("and", "or"):
+                continue
+            s = match.start(1) + name.start()
+            forms.append(_Mention(s, s + len(name.group()), name.group() + " County", "county"))
+    forms = [f for f in forms if f.source != "county" or gz.lookup(f.surface)]
+    out = []
+    for m in found:
+        same = next((f for f in forms if f.start < m.end and m.start < f.end), None)
+        if same is None:
+            out.append(m)
+        elif same.source == "dateline" and m.source == "ner":
+            m.source = "dateline"  # NER's span, the dateline's weight
+            forms.remove(same)
+            out.append(m)
+    return out + forms
+
+
+def _local_mentions(
+    text: str, entities: Sequence[tuple[int, int, str]], found: list[_Mention], home: tuple[str, str]
+) -> list[_Mention]:
+    """Towns and counties of the text's home region that NER tagged as people or organisations
+    ('Corsicana Police Department', 'Laurel County Clerk Dean Johnson', 'a Gainesville
+    resident'), or did not tag at all behind a place cue: a local paper's own towns."""
+    taken = _taken(text, [(m.start, m.end) for m in found])
+    places = {m.key for m in found if m.choice is not None}
+    out: list[_Mention] = []
+
+    def local(name: str) -> list[Place]:
+        return [p for p in _own_name_places(name) if p.feature in ("city", "county") and (p.country, p.admin1) == home]
+
+    def add(s: int, e: int, name: str) -> bool:
+        if taken.find(1, s, e) >= 0 or name.lower() in _NOT_PLACE_WORDS:
+            return False
+        cands = local(name)
+        key = gz.normalize(name)
+        if not cands or not (key in places or key.endswith(" county") or any(p.population >= LOCAL_MIN_POPULATION for p in cands)):
+            return False
+        m = _Mention(s, e, name, "local")
+        _find_candidates(m)
+        out.append(m)
+        taken[s:e] = b"\x01" * (e - s)
+        return True
+
+    for start, end, label in entities:
+        if label not in MISLABEL_LABELS:
+            continue
+        start, end = _trim(text, start, end)
+        for match in _NESTED_NAME.finditer(text, start, end):
+            windows = _name_windows(text, *match.span())
+            if label == "PERSON":  # the whole name ('Sulphur Springs'), or a county ('Laurel County Clerk
+                # Dean Johnson'), never a person's first name ('Vladimir' of 'Vladimir Putin')
+                windows = [w for w in windows if w == (start, end) or text[w[0] : w[1]].endswith(" County")]
+            if any(add(s, e, text[s:e]) for s, e in windows):
+                break
+            if label == "PERSON":
+                break  # only a person's leading words can be a place
+    for match in _CAPITALISED.finditer(text):
+        s, e = match.span()
+        before = text[max(0, s - 25) : s]
+        if _CUE_BEFORE.search(before) or _LOCAL_AFTER.match(text, e):
+            for s2, e2 in _name_windows(text, s, e):
+                if add(s2, e2, text[s2:e2]):
+                    break
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _own_name_places(name: str) -> tuple[Place, ...]:
+    return tuple(gz.lookup(name, alternates=False))
+
+
 # ---------------------------------------------------------------- 2. candidates
 
 
 def _find_candidates(m: _Mention) -> None:
+    _find_readings(m)
+    m.key = gz.normalize(m.surface)
+
+
+def _find_readings(m: _Mention) -> None:
     if m.source == "demonym":
         iso = gz.demonym_country(m.surface) or gz.demonym_country(m.surface.rstrip("s"))
         place = gz.country(iso) if iso else None
@@ -292,7 +427,7 @@ def _find_candidates(m: _Mention) -> None:
     demonym = gz.demonym_country(m.surface) if m.source == "ner" else None
     if demonym and not any(p.feature == "country" for p in gz.lookup(m.surface)):  # NER tags 'Ukrainian' GPE now and then
         m.source, m.surface = "demonym", m.surface
-        _find_candidates(m)
+        _find_readings(m)
         return
     state = gz.us_state_for_abbreviation(m.surface) if "." in m.surface or m.surface.isupper() else None
     if state:
@@ -310,7 +445,16 @@ def _find_candidates(m: _Mention) -> None:
         cands = gz.lookup(m.surface, spelling=True) or _fuzzy(m.surface)
     if m.region:
         cands = _as_regions(cands) or cands
+    else:  # a city-region ('Tbilisi', 'Moscow') is its city unless the text says 'region'
+        cands = [p for p in cands if not _city_region(p, cands)] or cands
     m.candidates = cands
+
+
+def _city_region(p: Place, cands: list[Place]) -> bool:
+    return p.feature == "region" and any(
+        c.feature == "city" and (c.country, c.admin1) == (p.country, p.admin1) and c.population >= CITY_REGION_SHARE * p.population
+        for c in cands
+    )
 
 
 def _fuzzy(name: str) -> list[Place]:
@@ -355,6 +499,8 @@ def _as_regions(cands: list[Place]) -> list[Place]:
 
 
 def _link_qualifiers(text: str, mentions: list[_Mention], sentences: Sequence[tuple[int, int]]) -> None:
+    for m in mentions:
+        m.qualifiers, m.qualifies = [], []
     for i, m in enumerate(mentions):
         abbreviation = _STATE_ABBREVIATION.match(text, m.end)
         if abbreviation:
@@ -372,11 +518,19 @@ def _link_qualifiers(text: str, mentions: list[_Mention], sentences: Sequence[tu
 
 @dataclass(slots=True)
 class _Named:
-    countries: set[str]
-    regions: set[tuple[str, str]]
-    held_countries: set[str] = field(default_factory=set)  # countries of resolved cities
-    held_regions: set[tuple[str, str]] = field(default_factory=set)  # regions of resolved cities
+    """Countries and regions the text names, each with the names that say so ('' for an
+    adjective or a ', Ga.'): a mention's own name is no evidence for its own reading."""
+
+    countries: dict[str, set[str]]
+    regions: dict[tuple[str, str], set[str]]
+    held_countries: dict[str, set[str]] = field(default_factory=dict)  # countries of resolved cities
+    held_regions: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # regions of resolved cities
     home: tuple[str, str] | None = None  # the region most of the text's places can lie in
+
+
+def _by_other(support: dict, key, name: str) -> bool:
+    names = support.get(key)
+    return bool(names) and (len(names) > 1 or name not in names)
 
 
 def _demonym_countries(text: str, entities: Sequence[tuple[int, int, str]]) -> set[str]:
@@ -392,47 +546,70 @@ def _demonym_countries(text: str, entities: Sequence[tuple[int, int, str]]) -> s
 
 
 def _named_context(text: str, mentions: list[_Mention], adjectives: set[str]) -> _Named:
-    """Countries and regions the text names, or that its resolved places lie in."""
-    countries: set[str] = set(adjectives)
-    regions: set[tuple[str, str]] = set()
-    held_countries: set[str] = set()
-    held_regions: set[tuple[str, str]] = set()
+    """Countries and regions the text names, or that its resolved places lie in. Before any
+    mention is resolved, a name whose likeliest reading out of context is a country or region
+    ('Texas', not Texas City) names it."""
+    countries: dict[str, set[str]] = {iso: {""} for iso in adjectives}
+    regions: dict[tuple[str, str], set[str]] = {}
+    held_countries: dict[str, set[str]] = {}
+    held_regions: dict[tuple[str, str], set[str]] = {}
     for m in mentions:
         p = m.choice
-        if p is None and len(m.candidates) == 1:
-            p = m.candidates[0]
+        if p is None and m.candidates:
+            p = max(m.candidates, key=_prior)
+            if p.feature not in ("country", "region") and len(m.candidates) > 1:
+                continue
         if p is None:
             continue
+        key = m.key
         if p.country:
-            countries.add(p.country)
+            countries.setdefault(p.country, set()).add(key)
         if p.feature == "region":
-            regions.add((p.country, p.admin1))
+            regions.setdefault((p.country, p.admin1), set()).add(key)
         elif m.choice is not None and p.feature in ("city", "county") and not m.approximate:
-            held_countries.add(p.country)
+            held_countries.setdefault(p.country, set()).add(key)
             if p.admin1:
-                held_regions.add((p.country, p.admin1))
+                held_regions.setdefault((p.country, p.admin1), set()).add(key)
     for abbreviation in re.findall(r"(?<=, )(?:[A-Z][a-z]{1,4}\.|[A-Z]\.[A-Z]\.)", text):
         state = gz.us_state_for_abbreviation(abbreviation)
         if state:
-            regions.add(("US", state))
-            countries.add("US")
+            regions.setdefault(("US", state), set()).add("")
+            countries.setdefault("US", set()).add("")
     return _Named(countries, regions, held_countries, held_regions)
 
 
+def _prior(p: Place) -> float:
+    """A reading's weight out of context: its kind and size."""
+    population = p.population if p.feature in ("city", "region", "county") else 0
+    return FEATURE_PRIOR.get(p.feature, 0.0) + W_POPULATION * math.log10(max(population, 1))
+
+
 def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
-    """The region (state, oblast) most mentions can be read as lying in: each mention splits one
-    vote among the regions of its readings, so unambiguous names weigh most. A local paper's
-    'Paris' and 'Anderson County' are the ones in its own state."""
+    """The region (state, oblast) most of the text's names can be read as lying in: each name
+    splits one vote among the regions of its readings, so unambiguous names weigh most, and a
+    name counts once however often it recurs (a resolved reading would vote for itself). A
+    qualified mention ('Paris, Tenn.') votes for its reading alone; the dateline counts double.
+    A local paper's 'Paris' and 'Anderson County' are the ones in its own state."""
     votes: dict[tuple[str, str], float] = {}
+    ballots: dict[str, tuple[set[tuple[str, str]], float]] = {}
     for m in mentions:
         if m.source == "demonym":
             continue
-        cands = [m.choice] if m.choice is not None and m.score > 0 else m.candidates
+        qualified = [p for p in m.candidates if _qualified(m, p)]
+        cands = qualified or m.candidates
         regions = {(p.country, p.admin1) for p in cands if p.admin1 and p.feature in ("city", "county", "region")}
         if not regions or len(regions) > HOME_MAX_READINGS:
             continue
-        for r in regions:
-            votes[r] = votes.get(r, 0.0) + 1.0 / len(regions)
+        key = m.key
+        weight = HOME_DATELINE_VOTES if m.source == "dateline" else 1.0
+        if any(p.feature == "country" for p in cands):
+            weight *= HOME_COUNTRY_NAME_VOTES
+        held = ballots.get(key)
+        if held is None or len(regions) < len(held[0]) or weight > held[1]:
+            ballots[key] = (regions, max(weight, held[1] if held else 0.0))
+    for regions, weight in ballots.values():
+        for r in sorted(regions):  # insertion order breaks ties: keep it independent of str hashing
+            votes[r] = votes.get(r, 0.0) + weight / len(regions)
     if not votes:
         return None
     best = max(votes, key=votes.__getitem__)
@@ -441,19 +618,45 @@ def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
     return best
 
 
+def _reading_cells(mentions: list[_Mention]) -> dict[tuple[int, int], list[tuple[str, float, float]]]:
+    """Every town and county reading of every name with few readings, by 1-degree cell."""
+    cells: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+    seen: set[str] = set()
+    for m in mentions:
+        if m.key in seen or m.source == "demonym" or len(m.candidates) > COHERE_MAX_READINGS:
+            continue
+        seen.add(m.key)
+        for p in m.candidates:
+            if p.feature in ("city", "county"):
+                cells.setdefault((math.floor(p.lat), math.floor(p.lon)), []).append((m.key, p.lat, p.lon))
+    return cells
+
+
+def _support(m: _Mention, p: Place, cells: dict[tuple[int, int], list[tuple[str, float, float]]]) -> int:
+    """How many other names have a reading within COHERE_KM of `p` (at most COHERE_MAX_NAMES):
+    'Paris' with 'Henry County' is Paris, Tennessee, whichever Henry County was chosen first."""
+    names: set[str] = set()
+    la, lo = math.floor(p.lat), math.floor(p.lon)
+    for cell in ((la + i, lo + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
+        for key, lat, lon in cells.get(cell, ()):
+            if key != m.key and key not in names and gz.distance_km(p.lat, p.lon, lat, lon) <= COHERE_KM:
+                names.add(key)
+    return min(len(names), COHERE_MAX_NAMES)
+
+
 # ---------------------------------------------------------------- 4. resolution
 
 
 def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, float]]) -> float:
-    population = p.population if p.feature in ("city", "region", "county") else 0
-    s = FEATURE_PRIOR.get(p.feature, 0.0) + W_POPULATION * math.log10(max(population, 1))
+    s = _prior(p)
+    key = m.key
     if id(p) in m.own_name:
         s += W_OWN_NAME
     elif p.feature == "county":
         s += W_BARE_COUNTY
-    if p.country and p.country in named.countries:
+    if p.country and _by_other(named.countries, p.country, key):
         s += W_COUNTRY_NAMED
-    if p.admin1 and (p.country, p.admin1) in named.regions and p.feature != "region":
+    if p.admin1 and p.feature != "region" and _by_other(named.regions, (p.country, p.admin1), key):
         s += W_REGION_NAMED
     if named.home and p.feature in ("city", "county") and (p.country, p.admin1) == named.home:
         s += W_HOME
@@ -461,12 +664,13 @@ def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, f
         s += W_QUALIFIED
     elif m.qualifies and any(_holds(p, c) for o in m.qualifies for c in o.candidates):
         s += W_QUALIFIED / 2  # 'Georgia' in 'Atlanta, Georgia' is the state Atlanta is in
+    s += W_COHERE * m.support.get(id(p), 0)
     if points and p.feature in ("city", "county"):
         nearest = min(gz.distance_km(p.lat, p.lon, lat, lon) for lat, lon in points)
         s += W_NEAR * math.exp(-nearest / NEAR_KM)
-    if p.feature == "region" and (p.country, p.admin1) in named.held_regions:
+    if p.feature == "region" and _by_other(named.held_regions, (p.country, p.admin1), key):
         s += W_CONTAINS
-    elif p.feature == "country" and p.country in named.held_countries:
+    elif p.feature == "country" and _by_other(named.held_countries, p.country, key):
         s += W_CONTAINS
     return s
 
