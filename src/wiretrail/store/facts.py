@@ -132,12 +132,7 @@ class FactReader:
                 "(SELECT entity_id FROM entity_forms WHERE LOWER(form) LIKE ?))"
             )
             params += [f"%{query.text.lower()}%"] * 2
-        if query.since:
-            where.append("q.said_at >= ?")
-            params.append(query.since.isoformat())
-        if query.until:
-            where.append("q.said_at < ?")
-            params.append(query.until.isoformat())
+        _between(query, "q.said_at", where, params)
         sql = (
             "SELECT q.id, q.doc_id, q.start_char, q.end_char, q.text, q.speaker, q.speaker_entity_id, "
             f"q.cue, q.said_at FROM quotes q WHERE {' AND '.join(where)} ORDER BY q.said_at, q.doc_id, q.start_char"
@@ -159,12 +154,7 @@ class FactReader:
         if query.type:
             where.append("unit = ?")
             params.append(query.type)
-        if query.since:
-            where.append("as_of >= ?")
-            params.append(query.since.isoformat())
-        if query.until:
-            where.append("as_of < ?")
-            params.append(query.until.isoformat())
+        _between(query, "as_of", where, params)
         rows = self._rows(
             "SELECT id, doc_id, start_char, end_char, text, subject, value_low, value_high, unit, vague, "
             f"attributed_to, as_of, sentence_start, sentence_end FROM figures WHERE {' AND '.join(where)} ORDER BY as_of, doc_id, start_char"
@@ -187,12 +177,7 @@ class FactReader:
         if query.text:
             where.append("(LOWER(summary) LIKE ? OR LOWER(place) LIKE ?)")
             params += [f"%{query.text.lower()}%"] * 2
-        if query.since:
-            where.append("event_date >= ?")
-            params.append(query.since.isoformat())
-        if query.until:
-            where.append("event_date < ?")
-            params.append(query.until.isoformat())
+        _between(query, "event_date", where, params)
         rows = self._rows(
             "SELECT id, doc_id, type, event_date, date_precision, summary, actors, targets, place, "
             f"place_entity_id, evidence FROM events WHERE {' AND '.join(where)} "
@@ -207,6 +192,16 @@ class FactReader:
             )
             for eid, doc, kind, day, prec, summary, actors, targets, place, pid, evidence in rows
         ]  # fmt: skip
+
+
+def _between(query: FactQuery, column: str, where: list[str], params: list) -> None:
+    """The --since/--until filters on a date column (ISO text sorts like the dates)."""
+    if query.since:
+        where.append(f"{column} >= ?")
+        params.append(query.since.isoformat())
+    if query.until:
+        where.append(f"{column} < ?")
+        params.append(query.until.isoformat())
 
 
 def _limit(query: FactQuery) -> str:
