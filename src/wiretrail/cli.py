@@ -39,6 +39,7 @@ from .report.export import (
     segment_record,
 )
 from .report.figure_table import figure_table, group_records
+from .report.stories import stories as list_stories, story_record
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
 from .settings import Settings, load_settings
@@ -59,7 +60,7 @@ ID_CHARS = 10  # ids are shown this long in tables: enough to type as a prefix; 
 LONG_TEXT_WIDTH = 60  # titles and sentences wrap at this width instead of squeezing the rest
 _SHORT_COLUMNS = {  # never wrapped nor squeezed below this width
     "id": ID_CHARS, "published": 16, "kind": 12, "segments": 8, "relation": 15, "score": 5,
-    "shared passages": 15, "first": 7, "at": 19, "value": 13, "as of": 10, "stage": 6, "copies": 6, "sources": 7,
+    "shared passages": 15, "first": 7, "at": 19, "value": 13, "as of": 10, "first seen": 10, "last seen": 10, "docs": 4, "stage": 6, "copies": 6, "sources": 7,
 }  # fmt: skip
 
 
@@ -532,6 +533,14 @@ def figures(
         raise typer.Exit(1)
 
 
+def _story_docs(store, story: str) -> frozenset[str]:
+    """The documents of the one story whose id starts with `story`; exits naming the problem."""
+    found = [s for s in list_stories(store) if s.id.startswith(story)]
+    if len(found) != 1:
+        raise _fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
+    return frozenset(found[0].doc_ids)
+
+
 def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -> None:
     store = _open()
     try:
@@ -604,6 +613,7 @@ def timeline(
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events naming this actor, target or word.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Only events at a place whose name contains this.")] = None,
     type: Annotated[Optional[str], typer.Option("--type", help="Event type, e.g. ATTACK, VISIT, AID, CAPTURE.")] = None,
+    story: Annotated[Optional[str], typer.Option("--story", help="Only events of this story (an id prefix works).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
     format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
 ) -> None:
@@ -614,11 +624,13 @@ def timeline(
     _check_format(format)
     if type is not None and type.upper() not in EVENT_TRIGGERS:
         raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
-    query = TimelineQuery(
-        since=_day(since, "--since"), until=_day(until, "--until"), type=type, entity=entity, place=place, limit=limit
-    )
     store = _open()
     try:
+        docs = _story_docs(store, story) if story else None
+        query = TimelineQuery(
+            since=_day(since, "--since"), until=_day(until, "--until"), type=type, entity=entity, place=place,
+            doc_ids=docs, limit=limit,
+        )
         rows = timeline_records(run_timeline(store, query))
     finally:
         store.close()
@@ -627,6 +639,33 @@ def timeline(
         lambda r: (r["date"] or "undated", r["type"], r["place"] or "", r["summary"],
                    f"{r['first_report']['doc_id'][:ID_CHARS]} {r['first_report']['at'] or ''}",
                    str(len(r["sources"])), str(r["independent_sources"])),
+    )  # fmt: skip
+    if not rows:
+        raise typer.Exit(1)
+
+
+@app.command("stories")
+def stories_command(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only stories reported on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only stories reported before this day.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most independent sources first.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+) -> None:
+    """Stories: title, first and last seen, segments, documents and independent sources.
+
+    Example: wiretrail stories --since 2024-12-01
+    """
+    _check_format(format)
+    store = _open()
+    try:
+        found = list_stories(store, since=_day(since, "--since"), until=_day(until, "--until"))[:limit]
+    finally:
+        store.close()
+    rows = [story_record(s) for s in found]
+    _emit(
+        rows, format, ("id", "title", "first seen", "last seen", "segments", "docs", "sources"),
+        lambda r: (r["id"][:ID_CHARS], r["title"] or "", r["first_seen"] or "", r["last_seen"] or "",
+                   str(r["segments"]), str(r["documents"]), str(r["independent_sources"])),
     )  # fmt: skip
     if not rows:
         raise typer.Exit(1)

@@ -36,6 +36,7 @@ from .provenance.meaning import salient_terms
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
+from .stories.update import update_stories
 from .store.base import Store
 
 log = logging.getLogger(__name__)
@@ -317,6 +318,8 @@ def _write(
     written = store.write_batch(docs, failures)
     if written.added_ids:
         report.links += len(update_provenance(store, written.added_ids).links)
+        added = set(written.added_ids)
+        update_stories(store, [d for d in docs if d.document.id in added])
     report.added += written.added
     report.existing += written.existing
     report.segments += written.segments

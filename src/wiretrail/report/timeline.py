@@ -92,7 +92,7 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
             row.reports.append(report)
             row.actors = tuple(dict.fromkeys(row.actors + report.event.actors))
             row.place = row.place or report.event.place
-    groups = _copy_groups(store)
+    groups = copy_groups(store)
     for row in rows:
         row.independent_sources = len({groups.get(doc, doc) for doc in row.sources})
     rows.sort(key=lambda r: (r.date is None, r.date or date.min, _sortable(r.first.reported_at)))
@@ -153,7 +153,7 @@ def _sortable(ts: Timestamp | None) -> tuple[int, str]:
     return (0, value.isoformat())
 
 
-def _copy_groups(store: Store) -> dict[str, str]:
+def copy_groups(store: Store) -> dict[str, str]:
     """Each document's copy group: documents joined by `duplicate`/`shares-passages` links are one
     source (union-find over the links)."""
     parent: dict[str, str] = {}

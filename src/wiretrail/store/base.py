@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from .facts import FactReader
+from .story_rows import StoryTables, StoryUpdate
 
 from ..model import (
     AnalyzedDocument,
@@ -117,6 +118,11 @@ class Store(Protocol):
 
     @property
     def facts(self) -> FactReader: ...
+
+    @property
+    def story_tables(self) -> StoryTables: ...
+
+    def write_stories(self, update: StoryUpdate) -> None: ...
 
     def schema_version(self) -> int: ...
 

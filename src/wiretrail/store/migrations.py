@@ -273,6 +273,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX events_date ON events (event_date)",
         ),
     ),
+    Migration(
+        8,
+        "stories: each unit's story, each story's summary, and the clusterer's state",
+        (
+            """CREATE TABLE stories (
+                id TEXT PRIMARY KEY,
+                title TEXT,
+                first_day {DATE},
+                last_day {DATE},
+                size INTEGER NOT NULL
+            )""",
+            """CREATE TABLE story_units (
+                unit_key TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                story_id TEXT NOT NULL
+            )""",
+            "CREATE INDEX story_units_story ON story_units (story_id)",
+            "CREATE INDEX story_units_doc ON story_units (doc_id)",
+            """CREATE TABLE cluster_state (
+                id INTEGER PRIMARY KEY,
+                state {JSON} NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -29,6 +29,7 @@ from ..model import (
 from . import rows
 from .extraction import ExtractionWriter
 from .facts import FactReader
+from .story_rows import StoryTables, StoryUpdate
 from .base import CANDIDATES_PER_KEY, DocumentQuery, StoreCounts, WriteResult
 from .migrations import LATEST_VERSION, MIGRATIONS, SQLITE_TYPES
 
@@ -384,6 +385,20 @@ class SQLiteStore:
                      tuple(SharedSpan(*s) for s in shared))
             )  # fmt: skip
         return out
+
+    @property
+    def story_tables(self) -> StoryTables:
+        """Story memberships, summaries and the clusterer's state (reads; writes go through
+        `write_stories`)."""
+        return StoryTables(self._conn)
+
+    def write_stories(self, update: StoryUpdate) -> None:
+        """Apply a clustering pass in one transaction: memberships, merges, stories, state."""
+        try:
+            with self._transaction() as conn:
+                StoryTables(conn).write(update)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"store {self.path}: stories not written, nothing changed: {exc}") from exc
 
     @property
     def facts(self) -> FactReader:

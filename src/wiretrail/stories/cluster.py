@@ -1,0 +1,433 @@
+"""Incremental story clustering: each new unit joins the story it is closest to, or opens one.
+
+    1. weigh: the unit's words, names, places, numbers and years become one sparse vector, each
+       feature weighted by its inverse document frequency *now* (document counts are part of
+       the state and grow with every unit) times the weight of its kind (a shared name counts
+       more than a shared word)
+    2. candidates: stories sharing one of the unit's rarest features (an inverted index over
+       the stories' bounded centroids) - never a scan of every story
+    3. score: cosine between the unit and each candidate's centroid, moved by dates (a unit
+       dated far outside a story's time range is pulled away from it)
+    4. assign: join the best candidate at or above JOIN_THRESHOLD, else open a new story
+    5. merge: the story that changed is compared with its own candidates; two stories whose
+       centroids are this close are one story that started twice (order effects), and merge.
+       The absorbed id is kept in `merged` so the store can redirect its segments lazily.
+    6. title: the member headline or lead sentence most central to the story's words
+
+The state (`ClusterState`) is plain data: dicts of numbers and strings, dates, lists, with
+`to_dict`/`from_dict` for JSON, so the store can keep it in SQLite or PostgreSQL. The inverted
+index is derived and rebuilt on load.
+
+Thresholds were tuned on the odd-numbered ECB+ topics (`evals/clustering.py`, B-cubed at
+document level; re-run it after any change here); the even topics are held out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .features import StoryFeatures, weigh_terms, words
+
+# -- named thresholds (tuned on ECB+ odd topics: evals/clustering.py) -------------------------
+JOIN_THRESHOLD = 0.20  # cosine (after date adjustment) at which a unit joins a story
+MERGE_THRESHOLD = 0.30  # centroid cosine at which two stories are one
+# How much one feature of each kind counts against one word of the same rarity.
+KIND_WEIGHTS = {"w": 1.0, "l": 0.3, "h": 0.5, "e": 0.35, "p": 0.25, "n": 0.6, "y": 0.3, "t": 0.2}
+LEAD_CONFLICT_PENALTY = 0.15  # both leads name people, none in common
+PRINCIPAL_MIN_WEIGHT = 1.0 + math.log(2)  # a person named twice (a story: twice per member on average)
+PRINCIPAL_CONFLICT_PENALTY = 0.15  # per side whose principal person the other never names
+YEAR_CONFLICT_PENALTY = 0.2  # both name years, none in common
+DATE_NEAR_DAYS = 3  # a unit dated this close to a story's time range gets DATE_BONUS
+DATE_BONUS = 0.05
+DATE_FAR_DAYS = 60  # beyond this from the range, DATE_PENALTY (stories run weeks, not years)
+DATE_PENALTY = 0.15
+CENTROID_TERMS = 400  # words kept per story centroid, by current tf-idf weight
+CENTROID_PRUNE_AT = 2 * CENTROID_TERMS  # prune when a centroid grows past this (amortised)
+CANDIDATE_FEATURES = 40  # the unit's rarest features that look up candidate stories
+TITLE_CANDIDATES = 6  # member titles kept per story to pick the most central from
+HEADLINE_LIKE_WORDS = 20  # a candidate title up to this long is preferred over a long lead
+TITLE_LONG_PENALTY = 0.1
+
+
+def story_id(founding_key: str) -> str:
+    """A story is named after the unit that opened it: the same ingest gives the same ids."""
+    return "s" + hashlib.sha256(founding_key.encode("utf-8")).hexdigest()[:15]
+
+
+@dataclass(slots=True)
+class StoryState:
+    """One story's summary: enough to score a new unit against it and to title it."""
+
+    id: str
+    size: int = 0  # units assigned (copies included: the store counts documents and sources)
+    terms: dict[str, float] = field(default_factory=dict)  # sum of members' word weights, bounded
+    lead_terms: dict[str, float] = field(default_factory=dict)  # the same for titles and leads
+    entities: dict[str, float] = field(default_factory=dict)  # entity key -> sum of 1 + log(mentions)
+    places: dict[str, float] = field(default_factory=dict)  # gazetteer id -> sum of 1 + log(mentions)
+    numbers: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+    event_types: dict[str, int] = field(default_factory=dict)
+    lead_entities: dict[str, int] = field(default_factory=dict)  # entity key -> members naming it up top
+    first_day: date | None = None
+    last_day: date | None = None
+    title: str | None = None
+    titles: list[str] = field(default_factory=list)  # candidate titles, most central first
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "size": self.size, "terms": self.terms, "lead_terms": self.lead_terms,
+            "entities": self.entities,
+            "places": self.places, "numbers": self.numbers, "years": self.years,
+            "event_types": self.event_types, "lead_entities": self.lead_entities,
+            "first_day": self.first_day.isoformat() if self.first_day else None,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "title": self.title, "titles": list(self.titles),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> StoryState:
+        return cls(
+            id=d["id"], size=d["size"], terms=dict(d["terms"]), lead_terms=dict(d.get("lead_terms", {})),
+            entities=dict(d["entities"]),
+            places=dict(d["places"]), numbers=dict(d["numbers"]), years=dict(d["years"]),
+            event_types=dict(d.get("event_types", {})), lead_entities=dict(d.get("lead_entities", {})),
+            first_day=date.fromisoformat(d["first_day"]) if d.get("first_day") else None,
+            last_day=date.fromisoformat(d["last_day"]) if d.get("last_day") else None,
+            title=d.get("title"), titles=list(d.get("titles", [])),
+        )
+
+
+@dataclass(slots=True)
+class ClusterState:
+    """Everything the clusterer remembers between units; plain data, JSON-ready via to_dict.
+
+    `df` counts the units each feature occurred in ('w:quake', 'e:PERSON|lohan|l',
+    'p:geonames:5386015', 'n:7.3', 'y:2008', 't:ATTACK'); `members` maps every unit key to the
+    story it was assigned (follow `merged` to the live story: `ClusterState.resolve`)."""
+
+    units: int = 0
+    df: dict[str, int] = field(default_factory=dict)
+    stories: dict[str, StoryState] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # absorbed story id -> the id it joined
+    members: dict[str, str] = field(default_factory=dict)  # unit key -> story id when assigned
+
+    def resolve(self, sid: str) -> str:
+        while sid in self.merged:
+            sid = self.merged[sid]
+        return sid
+
+    def to_dict(self) -> dict:
+        return {
+            "units": self.units, "df": self.df, "merged": self.merged, "members": self.members,
+            "stories": [s.to_dict() for s in self.stories.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ClusterState:
+        return cls(
+            units=d["units"], df=dict(d["df"]), merged=dict(d["merged"]), members=dict(d["members"]),
+            stories={s["id"]: StoryState.from_dict(s) for s in d["stories"]},
+        )
+
+
+def _unit_features(f: StoryFeatures) -> dict[str, float]:
+    """The unit's raw (pre-idf) sparse vector with kind-prefixed feature names."""
+    v: dict[str, float] = {f"w:{t}": w for t, w in f.terms}
+    v.update({f"l:{t}": w for t, w in f.lead_terms})
+    v.update({f"e:{k}": 1.0 + math.log(c) for k, c in f.entities})
+    v.update({f"p:{k}": 1.0 + math.log(c) for k, c in f.places})
+    v.update({f"n:{n}": 1.0 for n in f.numbers})
+    v.update({f"y:{y}": 1.0 for y in f.years})
+    v.update({f"h:{k}": 1.0 for k in f.lead_entities})
+    v.update({f"t:{t}": 1.0 for t in f.event_types})
+    return v
+
+
+def _story_features(s: StoryState) -> dict[str, float]:
+    """A story's centroid in the same space: mean word weights, share of members per feature."""
+    n = max(s.size, 1)
+    v: dict[str, float] = {f"w:{t}": w / n for t, w in s.terms.items()}
+    v.update({f"l:{t}": w / n for t, w in s.lead_terms.items()})
+    for prefix, counts in (("h", s.lead_entities), ("e", s.entities), ("p", s.places), ("n", s.numbers), ("y", s.years), ("t", s.event_types)):
+        v.update({f"{prefix}:{k}": c / n for k, c in counts.items()})
+    return v
+
+
+def _principal(raw: dict[str, float]) -> str | None:
+    """The person a text (or a story, by its mean weights) is mostly about, if anyone."""
+    best, weight = None, PRINCIPAL_MIN_WEIGHT
+    for f, x in raw.items():
+        if f.startswith("e:PERSON|") and (x > weight or (x == weight and best is not None and f < best)):
+            best, weight = f, x
+    return best
+
+
+def _principal_conflict(a: dict[str, float], b: dict[str, float]) -> int:
+    """1 when `a` is mostly about someone `b`, which names people, never names."""
+    who = _principal(a)
+    if who is None or who in b:
+        return 0
+    return int(any(f.startswith("e:PERSON|") for f in b))
+
+
+def _lead_people_conflict(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Both leads name people, and not one in common: two stories about different people."""
+    pa = {f for f in a if f.startswith("h:PERSON|")}
+    pb = {f for f in b if f.startswith("h:PERSON|")}
+    return bool(pa and pb and not pa & pb)
+
+
+def _years_conflict(a: dict[str, float], b: dict[str, float]) -> bool:
+    ya = {f for f in a if f.startswith("y:")}
+    yb = {f for f in b if f.startswith("y:")}
+    return bool(ya and yb and not ya & yb)
+
+
+class StoryClusterer:
+    """Assigns units to stories one at a time; `state` is all it keeps."""
+
+    def __init__(self, state: ClusterState | None = None, *, join_threshold: float = JOIN_THRESHOLD,
+                 merge_threshold: float = MERGE_THRESHOLD, kind_weights: dict[str, float] | None = None) -> None:
+        self.state = state or ClusterState()
+        self.join_threshold = join_threshold
+        self.merge_threshold = merge_threshold
+        self.kind_weights = dict(KIND_WEIGHTS, **(kind_weights or {}))
+        self._index: dict[str, set[str]] = defaultdict(set)  # feature -> story ids (derived)
+        for s in self.state.stories.values():
+            self._index_story(s)
+
+    # -- 1. weigh -----------------------------------------------------------------------------
+
+    def idf(self, feature: str) -> float:
+        n = self.state.units
+        return math.log((n + 1) / (self.state.df.get(feature, 0) + 1)) + 1.0
+
+    def _weighted(self, raw: dict[str, float]) -> dict[str, float]:
+        """One flat vector, idf-weighted: what candidate lookup ranks features by."""
+        kw = self.kind_weights
+        return {f: x * self.idf(f) * kw[f[0]] for f, x in raw.items() if kw.get(f[0], 0) > 0}
+
+    def _by_kind(self, raw: dict[str, float]) -> dict[str, dict[str, float]]:
+        """idf-weighted vectors, one per kind of feature: each kind is compared on its own, so
+        a long text's many words cannot drown the few names that tell two stories apart."""
+        out: dict[str, dict[str, float]] = {}
+        for f, x in raw.items():
+            out.setdefault(f[0], {})[f] = x * self.idf(f)
+        return out
+
+    # -- 2. candidates ------------------------------------------------------------------------
+
+    def _index_story(self, s: StoryState) -> None:
+        for f in _story_features(s):
+            self._index[f].add(s.id)
+
+    def _unindex_story(self, s: StoryState) -> None:
+        for f in _story_features(s):
+            ids = self._index.get(f)
+            if ids is not None:
+                ids.discard(s.id)
+                if not ids:
+                    del self._index[f]
+
+    def _candidates(self, vec: dict[str, float], exclude: str | None = None) -> list[str]:
+        rare = sorted(vec, key=lambda f: (-vec[f], f))[:CANDIDATE_FEATURES]
+        found: set[str] = set()
+        for f in rare:
+            found |= self._index.get(f, set())
+        found.discard(exclude)  # type: ignore[arg-type]
+        return sorted(found)
+
+    # -- 3. score -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        dot = sum(x * b[f] for f, x in a.items() if f in b)
+        if dot == 0.0:
+            return 0.0
+        na = math.sqrt(sum(x * x for x in a.values()))
+        nb = math.sqrt(sum(x * x for x in b.values()))
+        return dot / (na * nb)
+
+    @staticmethod
+    def date_adjustment(first: date | None, last: date | None, s_first: date | None, s_last: date | None) -> float:
+        if first is None or s_first is None or last is None or s_last is None:
+            return 0.0
+        if last < s_first:
+            gap = (s_first - last).days
+        elif first > s_last:
+            gap = (first - s_last).days
+        else:
+            gap = 0
+        if gap <= DATE_NEAR_DAYS:
+            return DATE_BONUS
+        if gap > DATE_FAR_DAYS:
+            return -DATE_PENALTY
+        return 0.0
+
+    def score(self, features: StoryFeatures, story: StoryState) -> float:
+        """How well `features` fits `story` (for inspection and tests)."""
+        raw = _unit_features(features)
+        return self._score(raw, self._by_kind(raw), features.first_day, features.last_day, story)
+
+    def _similarity(self, a_raw: dict[str, float], a: dict[str, dict[str, float]],
+                    b_raw: dict[str, float], b: dict[str, dict[str, float]]) -> float:
+        """Weighted sum of per-kind cosines, less the conflicts: a different principal person,
+        years that do not overlap."""
+        sim = sum(w * self._cosine(a.get(k, {}), b.get(k, {})) for k, w in self.kind_weights.items() if w)
+        conflicts = _principal_conflict(a_raw, b_raw) + _principal_conflict(b_raw, a_raw)
+        sim -= PRINCIPAL_CONFLICT_PENALTY * conflicts
+        if _lead_people_conflict(a_raw, b_raw):
+            sim -= LEAD_CONFLICT_PENALTY
+        if _years_conflict(a_raw, b_raw):
+            sim -= YEAR_CONFLICT_PENALTY
+        return sim
+
+    def _score(self, raw: dict[str, float], vecs: dict[str, dict[str, float]], first: date | None,
+               last: date | None, story: StoryState) -> float:
+        s_raw = _story_features(story)
+        sim = self._similarity(raw, vecs, s_raw, self._by_kind(s_raw))
+        return sim + self.date_adjustment(first, last, story.first_day, story.last_day)
+
+    # -- 4. assign ----------------------------------------------------------------------------
+
+    def assign(self, features: StoryFeatures) -> str:
+        """The id of the story `features` joins (or opens). Assigning a key again returns its
+        story unchanged: running the stage twice on the same input is a no-op."""
+        st = self.state
+        if features.key in st.members:
+            return st.resolve(st.members[features.key])
+        raw = _unit_features(features)
+        # document counts first: the unit's own features are part of the corpus it is scored in
+        st.units += 1
+        for f in raw:
+            st.df[f] = st.df.get(f, 0) + 1
+        vec = self._weighted(raw)
+        vecs = self._by_kind(raw)
+        best, best_score = None, self.join_threshold
+        for sid in self._candidates(vec):
+            sc = self._score(raw, vecs, features.first_day, features.last_day, st.stories[sid])
+            if sc >= best_score and (best is None or sc > best_score or sid < best):
+                best, best_score = sid, sc
+        if best is None:
+            story = StoryState(id=story_id(features.key))
+            st.stories[story.id] = story
+        else:
+            story = st.stories[best]
+            self._unindex_story(story)
+        self._add(story, features)
+        self._index_story(story)
+        st.members[features.key] = story.id
+        return self._merge_pass(story.id)
+
+    def _add(self, s: StoryState, f: StoryFeatures) -> None:
+        s.size += 1
+        for sums, pairs in ((s.terms, f.terms), (s.lead_terms, f.lead_terms),
+                            (s.entities, [(k, 1.0 + math.log(c)) for k, c in f.entities]),
+                            (s.places, [(k, 1.0 + math.log(c)) for k, c in f.places])):
+            for t, w in pairs:
+                sums[t] = sums.get(t, 0.0) + w
+        for counts, keys in ((s.numbers, list(f.numbers)), (s.years, [str(y) for y in f.years]),
+                             (s.event_types, list(f.event_types)), (s.lead_entities, list(f.lead_entities))):
+            for k in keys:
+                counts[k] = counts.get(k, 0) + 1
+        if f.first_day is not None:
+            s.first_day = min(s.first_day, f.first_day) if s.first_day else f.first_day
+        if f.last_day is not None:
+            s.last_day = max(s.last_day, f.last_day) if s.last_day else f.last_day
+        if len(s.terms) > CENTROID_PRUNE_AT or len(s.lead_terms) > CENTROID_PRUNE_AT:
+            self._prune(s)
+        if f.title and f.title not in s.titles:
+            s.titles.append(f.title)
+        self._retitle(s)
+
+    def _prune(self, s: StoryState) -> None:
+        for prefix, attr in (("w", "terms"), ("l", "lead_terms")):
+            sums = getattr(s, attr)
+            keep = sorted(sums, key=lambda t: (-sums[t] * self.idf(f"{prefix}:{t}"), t))[:CENTROID_TERMS]
+            setattr(s, attr, {t: sums[t] for t in keep})
+
+    # -- 5. merge -----------------------------------------------------------------------------
+
+    def _merge_pass(self, sid: str) -> str:
+        """Fold together stories that turn out to be one; returns the surviving id of `sid`."""
+        st = self.state
+        while True:
+            story = st.stories[sid]
+            raw = _story_features(story)
+            vec, vecs = self._weighted(raw), self._by_kind(raw)
+            best, best_score = None, self.merge_threshold
+            for other in self._candidates(vec, exclude=sid):
+                o = st.stories[other]
+                o_raw = _story_features(o)
+                sc = self._similarity(raw, vecs, o_raw, self._by_kind(o_raw))
+                sc += self.date_adjustment(story.first_day, story.last_day, o.first_day, o.last_day)
+                if sc >= best_score and (best is None or sc > best_score or other < best):
+                    best, best_score = other, sc
+            if best is None:
+                return sid
+            sid = self._merge(sid, best)
+
+    def _merge(self, a: str, b: str) -> str:
+        st = self.state
+        sa, sb = st.stories[a], st.stories[b]
+        # the bigger story survives (ties: the smaller id), so ids stay stable as stories grow
+        keep, gone = (sa, sb) if (sa.size, sb.id) > (sb.size, sa.id) else (sb, sa)
+        self._unindex_story(keep)
+        self._unindex_story(gone)
+        keep.size += gone.size
+        for mine, theirs in ((keep.terms, gone.terms), (keep.lead_terms, gone.lead_terms), (keep.entities, gone.entities), (keep.places, gone.places), (keep.numbers, gone.numbers),
+                             (keep.years, gone.years), (keep.event_types, gone.event_types),
+                             (keep.lead_entities, gone.lead_entities)):
+            for k, c in theirs.items():
+                mine[k] = mine.get(k, 0) + c  # type: ignore[assignment]
+        days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
+        keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
+        keep.titles += [t for t in gone.titles if t not in keep.titles]
+        if len(keep.terms) > CENTROID_PRUNE_AT or len(keep.lead_terms) > CENTROID_PRUNE_AT:
+            self._prune(keep)
+        self._retitle(keep)
+        del st.stories[gone.id]
+        st.merged[gone.id] = keep.id
+        self._index_story(keep)
+        return keep.id
+
+    # -- 6. title -----------------------------------------------------------------------------
+
+    def _retitle(self, s: StoryState) -> None:
+        """Keep the TITLE_CANDIDATES most central member titles; the first is the title."""
+        if not s.titles:
+            return
+        centroid = {t: w * self.idf(f"w:{t}") for t, w in s.terms.items()}
+
+        def centrality(title: str) -> tuple[float, str]:
+            tv = {t: w * self.idf(f"w:{t}") for t, w in weigh_terms(words(title))}
+            sc = self._cosine(tv, centroid) if tv else 0.0
+            if len(title.split()) > HEADLINE_LIKE_WORDS:
+                sc -= TITLE_LONG_PENALTY
+            return (-sc, title)
+
+        s.titles = sorted(s.titles, key=centrality)[:TITLE_CANDIDATES]
+        s.title = s.titles[0]
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def story_of(self, key: str) -> str | None:
+        sid = self.state.members.get(key)
+        return self.state.resolve(sid) if sid else None
+
+    def assign_all(self, units: Iterable[StoryFeatures]) -> list[str]:
+        return [self.assign(f) for f in units]
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Live story id -> unit keys, in assignment order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for key, sid in self.state.members.items():
+            out[self.state.resolve(sid)].append(key)
+        return dict(out)

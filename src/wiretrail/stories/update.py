@@ -1,0 +1,45 @@
+"""Corpus stage: newly stored documents join existing stories or open new ones.
+
+Reads the clusterer's state from the store, assigns each new unit (segment), and writes the
+memberships, merges, touched stories and the new state back in one transaction. Incremental: a
+batch costs its own units plus the candidate stories they are compared with, never a
+re-clustering of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import AnalyzedDocument
+from ..store.base import Store
+from ..store.story_rows import StoryRow, StoryUpdate
+from .cluster import ClusterState, StoryClusterer
+from .features import segment_features
+
+
+def update_stories(store: Store, documents: Sequence[AnalyzedDocument]) -> int:
+    """Cluster the segments of `documents` (those with extraction); returns units assigned."""
+    units = [f for doc in documents if doc.extraction is not None for f in segment_features(doc)]
+    if not units:
+        return 0
+    saved = store.story_tables.state()
+    state = ClusterState.from_dict(saved) if saved else ClusterState()
+    merged_before = set(state.merged)
+    clusterer = StoryClusterer(state)
+    assigned = [(f.key, clusterer.assign(f)) for f in units]
+    merged = [(old, state.resolve(old)) for old in state.merged if old not in merged_before]
+    touched = {state.resolve(sid) for _, sid in assigned} | {new for _, new in merged}
+    rows = [
+        StoryRow(s.id, s.title, s.first_day, s.last_day, s.size)
+        for sid in sorted(touched)
+        if (s := state.stories.get(sid)) is not None
+    ]
+    memberships = [(key, _doc_of(key), state.resolve(sid)) for key, sid in assigned]
+    saved_state = state.to_dict()
+    saved_state["members"] = {}  # memberships live in story_units: the state stays corpus-size-free
+    store.write_stories(StoryUpdate(memberships, merged, rows, saved_state))
+    return len(assigned)
+
+
+def _doc_of(unit_key: str) -> str:
+    return unit_key.split(":", 1)[0]
