@@ -73,6 +73,8 @@ def test_export_writes_the_extraction_tables_with_their_schemas(db, tmp_path):
         "quotes": {"id", "doc_id", "start", "end", "text", "speaker", "speaker_entity_id"},
         "figures": {"id", "doc_id", "start", "end", "subject", "value_low", "value_high", "unit", "vague", "attributed_to", "as_of"},
         "events": {"id", "type", "date", "date_precision", "place", "place_entity_id", "actors", "targets", "summary", "evidence"},
+        "stories": {"id", "title", "first_seen", "last_seen", "segments", "documents", "independent_sources"},
+        "timeline": {"date", "type", "place", "summary", "first_report", "sources", "independent_sources"},
     }
     for table, want in fields.items():
         rows = [json.loads(line) for line in (tmp_path / "out" / f"{table}.jsonl").read_text().splitlines()]

@@ -190,6 +190,7 @@ class AnalyzedDocument:
     terms: tuple[int, ...] = ()  # keys of the document's salient terms (names, numbers, rare words)
     passages: tuple[tuple[int, int], ...] = ()  # winnowed word 8-gram keys: (key, token position)
     extraction: Extraction | None = None  # None when extraction was switched off
+    story_features: tuple = ()  # one `stories.StoryFeatures` per segment, built beside extraction
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -36,6 +36,7 @@ from .provenance.meaning import salient_terms
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
+from .stories.features import segment_features
 from .stories.update import update_stories
 from .store.base import Store
 
@@ -190,17 +191,18 @@ def analyze_batch(
                 log.debug("extracting %s failed", item.document.source, exc_info=True)
                 results.append(Failure(item.document.source, "extract", f"{type(exc).__name__}: {exc}"))
                 continue
-        results.append(
-            AnalyzedDocument(
-                item.document,
-                item.segments,
-                tuple(sentences),
-                tuple(fingerprint_sentences(texts, furniture=furniture)),
-                salient_terms(texts),
-                tuple(passage_keys(passage_tokens(texts, furniture))),
-                extraction,
-            )
+        analyzed = AnalyzedDocument(
+            item.document,
+            item.segments,
+            tuple(sentences),
+            tuple(fingerprint_sentences(texts, furniture=furniture)),
+            salient_terms(texts),
+            tuple(passage_keys(passage_tokens(texts, furniture))),
+            extraction,
         )
+        if extraction is not None:  # story features are per-document work too: built here, in the worker
+            analyzed = replace(analyzed, story_features=tuple(segment_features(analyzed)))
+        results.append(analyzed)
     return results
 
 

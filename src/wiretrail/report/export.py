@@ -12,6 +12,8 @@ from typing import Any
 
 from ..model import Document, Entity, Event, Figure, Link, Mention, Quote, Segment, Timestamp
 from ..store.base import DocumentQuery, Store
+from .stories import stories, story_record
+from .timeline import rows_to_records as timeline_records, timeline
 
 EXPORT_FORMATS = ("jsonl",)
 
@@ -155,6 +157,8 @@ def _tables(store: Store) -> dict[str, Iterator[dict[str, Any]]]:
         "quotes": (quote_record(q) for q in facts.quotes()),
         "figures": (figure_record(f) for f in facts.figures()),
         "events": (event_record(e) for e in facts.events()),
+        "stories": (story_record(s) for s in stories(store)),
+        "timeline": iter(timeline_records(timeline(store))),
     }
 
 

@@ -293,6 +293,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX story_units_doc ON story_units (doc_id)",
             """CREATE TABLE cluster_state (
                 id INTEGER PRIMARY KEY,
+                units INTEGER NOT NULL,
                 state {JSON} NOT NULL
             )""",
         ),

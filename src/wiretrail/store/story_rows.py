@@ -43,6 +43,11 @@ class StoryTables:
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.ph) if self.ph != "?" else sql
 
+    def state_units(self) -> int:
+        """Units the saved state has seen: tells a process whether its in-memory state is current."""
+        row = self.conn.execute(self._sql("SELECT units FROM cluster_state WHERE id = 1")).fetchone()
+        return int(row[0]) if row else 0
+
     def state(self) -> dict | None:
         row = self.conn.execute(self._sql("SELECT state FROM cluster_state WHERE id = 1")).fetchone()
         if row is None:
@@ -77,9 +82,10 @@ class StoryTables:
             )  # fmt: skip
         self.conn.execute(
             self._sql(
-                "INSERT INTO cluster_state (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state"
+                "INSERT INTO cluster_state (id, units, state) VALUES (1, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET units = excluded.units, state = excluded.state"
             ),
-            (json.dumps(update.state, separators=(",", ":")),),
+            (int(update.state.get("units", 0)), json.dumps(update.state, separators=(",", ":"))),
         )
 
     def stories(self, *, since: date | None = None, until: date | None = None) -> list[StoryRow]:

@@ -54,6 +54,14 @@ DATE_PENALTY = 0.15
 CENTROID_TERMS = 400  # words kept per story centroid, by current tf-idf weight
 CENTROID_PRUNE_AT = 2 * CENTROID_TERMS  # prune when a centroid grows past this (amortised)
 CANDIDATE_FEATURES = 40  # the unit's rarest features that look up candidate stories
+# Candidate stories scored per unit (and per merge check): those sharing the most weight of the
+# unit's rare features. Scoring every story sharing any of 40 features made assignment grow with
+# the corpus (300 ms per unit at 150 stories on ukraine-2022); rerun evals/clustering.py after a change.
+MAX_CANDIDATE_STORIES = 24
+MERGE_CANDIDATE_STORIES = 6
+# A story's idf-weighted vectors are cached until it changes or this many units have arrived
+# (idf drifts slowly as the corpus grows).
+IDF_REFRESH_UNITS = 64
 TITLE_CANDIDATES = 6  # member titles kept per story to pick the most central from
 HEADLINE_LIKE_WORDS = 20  # a candidate title up to this long is preferred over a long lead
 TITLE_LONG_PENALTY = 0.1
@@ -172,25 +180,39 @@ def _principal(raw: dict[str, float]) -> str | None:
     return best
 
 
-def _principal_conflict(a: dict[str, float], b: dict[str, float]) -> int:
+@dataclass(frozen=True, slots=True)
+class _Facets:
+    """What the conflict rules read off a vector, computed once per vector."""
+
+    principal: str | None
+    names_people: bool
+    lead_people: frozenset[str]
+    years: frozenset[str]
+
+
+def _facets(raw: dict[str, float]) -> _Facets:
+    return _Facets(
+        _principal(raw),
+        any(f.startswith("e:PERSON|") for f in raw),
+        frozenset(f for f in raw if f.startswith("h:PERSON|")),
+        frozenset(f for f in raw if f.startswith("y:")),
+    )
+
+
+def _principal_conflict(a: _Facets, b: _Facets, b_raw: dict[str, float]) -> int:
     """1 when `a` is mostly about someone `b`, which names people, never names."""
-    who = _principal(a)
-    if who is None or who in b:
+    if a.principal is None or a.principal in b_raw:
         return 0
-    return int(any(f.startswith("e:PERSON|") for f in b))
+    return int(b.names_people)
 
 
-def _lead_people_conflict(a: dict[str, float], b: dict[str, float]) -> bool:
+def _lead_people_conflict(a: _Facets, b: _Facets) -> bool:
     """Both leads name people, and not one in common: two stories about different people."""
-    pa = {f for f in a if f.startswith("h:PERSON|")}
-    pb = {f for f in b if f.startswith("h:PERSON|")}
-    return bool(pa and pb and not pa & pb)
+    return bool(a.lead_people and b.lead_people and not a.lead_people & b.lead_people)
 
 
-def _years_conflict(a: dict[str, float], b: dict[str, float]) -> bool:
-    ya = {f for f in a if f.startswith("y:")}
-    yb = {f for f in b if f.startswith("y:")}
-    return bool(ya and yb and not ya & yb)
+def _years_conflict(a: _Facets, b: _Facets) -> bool:
+    return bool(a.years and b.years and not a.years & b.years)
 
 
 class StoryClusterer:
@@ -203,6 +225,7 @@ class StoryClusterer:
         self.merge_threshold = merge_threshold
         self.kind_weights = dict(KIND_WEIGHTS, **(kind_weights or {}))
         self._index: dict[str, set[str]] = defaultdict(set)  # feature -> story ids (derived)
+        self._views: dict[str, tuple] = {}  # story id -> (version, raw, by-kind vectors, facets)
         for s in self.state.stories.values():
             self._index_story(s)
 
@@ -239,13 +262,25 @@ class StoryClusterer:
                 if not ids:
                     del self._index[f]
 
-    def _candidates(self, vec: dict[str, float], exclude: str | None = None) -> list[str]:
+    def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int = MAX_CANDIDATE_STORIES) -> list[str]:
         rare = sorted(vec, key=lambda f: (-vec[f], f))[:CANDIDATE_FEATURES]
-        found: set[str] = set()
+        shared: dict[str, float] = defaultdict(float)
         for f in rare:
-            found |= self._index.get(f, set())
-        found.discard(exclude)  # type: ignore[arg-type]
-        return sorted(found)
+            for sid in self._index.get(f, ()):
+                shared[sid] += vec[f]
+        shared.pop(exclude, None)  # type: ignore[arg-type]
+        best = sorted(shared, key=lambda sid: (-shared[sid], sid))[:limit]
+        return sorted(best)
+
+    def _view(self, story: StoryState) -> tuple[dict[str, float], dict[str, dict[str, float]], _Facets]:
+        """A story's vectors, cached until it changes (its size) or idf has drifted."""
+        version = (story.size, len(story.terms), self.state.units // IDF_REFRESH_UNITS)
+        cached = self._views.get(story.id)
+        if cached is None or cached[0] != version:
+            raw = _story_features(story)
+            cached = (version, raw, self._by_kind(raw), _facets(raw))
+            self._views[story.id] = cached
+        return cached[1], cached[2], cached[3]
 
     # -- 3. score -----------------------------------------------------------------------------
 
@@ -279,25 +314,25 @@ class StoryClusterer:
     def score(self, features: StoryFeatures, story: StoryState) -> float:
         """How well `features` fits `story` (for inspection and tests)."""
         raw = _unit_features(features)
-        return self._score(raw, self._by_kind(raw), features.first_day, features.last_day, story)
+        return self._score(raw, self._by_kind(raw), _facets(raw), features.first_day, features.last_day, story)
 
-    def _similarity(self, a_raw: dict[str, float], a: dict[str, dict[str, float]],
-                    b_raw: dict[str, float], b: dict[str, dict[str, float]]) -> float:
+    def _similarity(self, a_raw: dict[str, float], a: dict[str, dict[str, float]], fa: _Facets,
+                    b_raw: dict[str, float], b: dict[str, dict[str, float]], fb: _Facets) -> float:
         """Weighted sum of per-kind cosines, less the conflicts: a different principal person,
         years that do not overlap."""
         sim = sum(w * self._cosine(a.get(k, {}), b.get(k, {})) for k, w in self.kind_weights.items() if w)
-        conflicts = _principal_conflict(a_raw, b_raw) + _principal_conflict(b_raw, a_raw)
+        conflicts = _principal_conflict(fa, fb, b_raw) + _principal_conflict(fb, fa, a_raw)
         sim -= PRINCIPAL_CONFLICT_PENALTY * conflicts
-        if _lead_people_conflict(a_raw, b_raw):
+        if _lead_people_conflict(fa, fb):
             sim -= LEAD_CONFLICT_PENALTY
-        if _years_conflict(a_raw, b_raw):
+        if _years_conflict(fa, fb):
             sim -= YEAR_CONFLICT_PENALTY
         return sim
 
-    def _score(self, raw: dict[str, float], vecs: dict[str, dict[str, float]], first: date | None,
-               last: date | None, story: StoryState) -> float:
-        s_raw = _story_features(story)
-        sim = self._similarity(raw, vecs, s_raw, self._by_kind(s_raw))
+    def _score(self, raw: dict[str, float], vecs: dict[str, dict[str, float]], facets: _Facets,
+               first: date | None, last: date | None, story: StoryState) -> float:
+        s_raw, s_vecs, s_facets = self._view(story)
+        sim = self._similarity(raw, vecs, facets, s_raw, s_vecs, s_facets)
         return sim + self.date_adjustment(first, last, story.first_day, story.last_day)
 
     # -- 4. assign ----------------------------------------------------------------------------
@@ -315,9 +350,10 @@ class StoryClusterer:
             st.df[f] = st.df.get(f, 0) + 1
         vec = self._weighted(raw)
         vecs = self._by_kind(raw)
+        facets = _facets(raw)
         best, best_score = None, self.join_threshold
         for sid in self._candidates(vec):
-            sc = self._score(raw, vecs, features.first_day, features.last_day, st.stories[sid])
+            sc = self._score(raw, vecs, facets, features.first_day, features.last_day, st.stories[sid])
             if sc >= best_score and (best is None or sc > best_score or sid < best):
                 best, best_score = sid, sc
         if best is None:
@@ -365,13 +401,13 @@ class StoryClusterer:
         st = self.state
         while True:
             story = st.stories[sid]
-            raw = _story_features(story)
-            vec, vecs = self._weighted(raw), self._by_kind(raw)
+            raw, vecs, facets = self._view(story)
+            vec = self._weighted(raw)
             best, best_score = None, self.merge_threshold
-            for other in self._candidates(vec, exclude=sid):
+            for other in self._candidates(vec, exclude=sid, limit=MERGE_CANDIDATE_STORIES):
                 o = st.stories[other]
-                o_raw = _story_features(o)
-                sc = self._similarity(raw, vecs, o_raw, self._by_kind(o_raw))
+                o_raw, o_vecs, o_facets = self._view(o)
+                sc = self._similarity(raw, vecs, facets, o_raw, o_vecs, o_facets)
                 sc += self.date_adjustment(story.first_day, story.last_day, o.first_day, o.last_day)
                 if sc >= best_score and (best is None or sc > best_score or other < best):
                     best, best_score = other, sc
@@ -398,6 +434,7 @@ class StoryClusterer:
         if len(keep.terms) > CENTROID_PRUNE_AT or len(keep.lead_terms) > CENTROID_PRUNE_AT:
             self._prune(keep)
         self._retitle(keep)
+        self._views.pop(gone.id, None)
         del st.stories[gone.id]
         st.merged[gone.id] = keep.id
         self._index_story(keep)

@@ -17,15 +17,36 @@ from .cluster import ClusterState, StoryClusterer
 from .features import segment_features
 
 
+# The clusterer of the last store this process updated, kept between batches so that its caches
+# (story vectors, the inverted index) survive; reused only while the store's saved state is the
+# one it wrote (same unit count), else reloaded.
+_LIVE: dict[int, StoryClusterer] = {}
+
+
+def _clusterer(store: Store) -> StoryClusterer:
+    live = _LIVE.get(id(store))
+    if live is not None and live.state.units == store.story_tables.state_units():
+        return live
+    saved = store.story_tables.state()
+    clusterer = StoryClusterer(ClusterState.from_dict(saved) if saved else ClusterState())
+    _LIVE.clear()
+    _LIVE[id(store)] = clusterer
+    return clusterer
+
+
 def update_stories(store: Store, documents: Sequence[AnalyzedDocument]) -> int:
     """Cluster the segments of `documents` (those with extraction); returns units assigned."""
-    units = [f for doc in documents if doc.extraction is not None for f in segment_features(doc)]
+    units = [
+        f
+        for doc in documents
+        if doc.extraction is not None
+        for f in (doc.story_features or segment_features(doc))
+    ]
     if not units:
         return 0
-    saved = store.story_tables.state()
-    state = ClusterState.from_dict(saved) if saved else ClusterState()
+    clusterer = _clusterer(store)
+    state = clusterer.state
     merged_before = set(state.merged)
-    clusterer = StoryClusterer(state)
     assigned = [(f.key, clusterer.assign(f)) for f in units]
     merged = [(old, state.resolve(old)) for old in state.merged if old not in merged_before]
     touched = {state.resolve(sid) for _, sid in assigned} | {new for _, new in merged}
@@ -37,7 +58,11 @@ def update_stories(store: Store, documents: Sequence[AnalyzedDocument]) -> int:
     memberships = [(key, _doc_of(key), state.resolve(sid)) for key, sid in assigned]
     saved_state = state.to_dict()
     saved_state["members"] = {}  # memberships live in story_units: the state stays corpus-size-free
-    store.write_stories(StoryUpdate(memberships, merged, rows, saved_state))
+    try:
+        store.write_stories(StoryUpdate(memberships, merged, rows, saved_state))
+    except Exception:
+        _LIVE.clear()  # the saved state did not move: the next batch reloads it
+        raise
     return len(assigned)
 
 
