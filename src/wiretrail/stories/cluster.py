@@ -57,11 +57,11 @@ CANDIDATE_FEATURES = 40  # the unit's rarest features that look up candidate sto
 # Candidate stories scored per unit (and per merge check): those sharing the most weight of the
 # unit's rare features. Scoring every story sharing any of 40 features made assignment grow with
 # the corpus (300 ms per unit at 150 stories on ukraine-2022); rerun evals/clustering.py after a change.
-MAX_CANDIDATE_STORIES = 24
-MERGE_CANDIDATE_STORIES = 6
+MAX_CANDIDATE_STORIES = 12
+MERGE_CANDIDATE_STORIES = 3
 # A story's idf-weighted vectors are cached until it changes or this many units have arrived
 # (idf drifts slowly as the corpus grows).
-IDF_REFRESH_UNITS = 64
+IDF_REFRESH_UNITS = 256
 TITLE_CANDIDATES = 6  # member titles kept per story to pick the most central from
 HEADLINE_LIKE_WORDS = 20  # a candidate title up to this long is preferred over a long lead
 TITLE_LONG_PENALTY = 0.1
