@@ -48,3 +48,16 @@ def seed_path(seeds_dir: Path):
 @pytest.fixture()
 def tmp_db(tmp_path: Path) -> Path:
     return tmp_path / "wiretrail.db"
+
+
+@pytest.fixture(scope="session")
+def seeded_store(seeds_dir, tmp_path_factory):
+    """The five seeds ingested once (one process) for tests that only read the result."""
+    from wiretrail.pipeline import ingest
+    from wiretrail.settings import Settings
+    from wiretrail.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("seeded") / "wiretrail.db")
+    ingest(store, [seeds_dir], settings=Settings(workers=1))
+    yield store
+    store.close()

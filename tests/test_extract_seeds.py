@@ -9,9 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from wiretrail.extract.names import fold
-from wiretrail.pipeline import ingest
-from wiretrail.settings import Settings
-from wiretrail.store import open_store
 from wiretrail.store.facts import FactQuery, role_key
 
 KM_PER_DEGREE = 111.2
@@ -19,11 +16,8 @@ MAX_KM = 161  # the geoparsing convention: within 100 miles counts as right
 
 
 @pytest.fixture(scope="module")
-def seeded(seeds_dir, tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("extract") / "wiretrail.db")
-    ingest(store, [seeds_dir], settings=Settings(workers=1))
-    yield store
-    store.close()
+def seeded(seeded_store):
+    return seeded_store
 
 
 @pytest.fixture(scope="module")

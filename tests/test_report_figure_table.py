@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from wiretrail.pipeline import ingest
 from wiretrail.report.figure_table import figure_table
-from wiretrail.settings import Settings
-from wiretrail.store import open_store
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir, tmp_path_factory):
-    record = open_store(tmp_path_factory.mktemp("figures") / "w.db")
-    ingest(record, [seeds_dir], settings=Settings(workers=1))
-    yield record
-    record.close()
+def store(seeded_store):
+    return seeded_store
 
 
 def _values(group) -> set[tuple]:

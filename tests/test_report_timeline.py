@@ -6,18 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from wiretrail.pipeline import ingest
 from wiretrail.report.timeline import TimelineQuery, timeline
-from wiretrail.settings import Settings
-from wiretrail.store import open_store
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir, tmp_path_factory):
-    record = open_store(tmp_path_factory.mktemp("timeline") / "w.db")
-    ingest(record, [seeds_dir], settings=Settings(workers=1))
-    yield record
-    record.close()
+def store(seeded_store):
+    return seeded_store
 
 
 def _minute(ts) -> str:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..extract.when import MONTHS
 from ..model import AnalyzedDocument, EntitySpan, Event, Extraction, PlaceMatch, Segment, SegmentKind
 
 # Stop words: scikit-learn's English list plus news reporting verbs and furniture, which every
@@ -55,15 +56,7 @@ LEAD_LINES = 2  # a headline and the first paragraph, or the first two paragraph
 DATELINE_MAX_WORDS = 12  # a line with a full date and fewer words than this is a dateline
 TITLE_MAX_WORDS = 30  # a lead sentence longer than this is cut at a word for a title
 # An explicit day: 'May 03, 2013', '3 May 2013', '2013-05-03'.
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for m in names
-}
+_MONTHS = MONTHS  # month names and abbreviations, shared with relative-date resolution
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b", re.I)
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.I)
