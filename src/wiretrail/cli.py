@@ -38,6 +38,7 @@ from .report.export import (
     quote_record,
     segment_record,
 )
+from .report.briefing import build_briefing, to_html as briefing_html, to_markdown as briefing_markdown
 from .report.figure_table import figure_table, group_records
 from .report.stories import stories as list_stories, story_record
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
@@ -668,6 +669,35 @@ def stories_command(
                    str(r["segments"]), str(r["documents"]), str(r["independent_sources"])),
     )  # fmt: skip
     if not rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def brief(
+    story: Annotated[Optional[str], typer.Option("--story", help="Brief one story (an id prefix works).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+) -> None:
+    """A one-page briefing in which every sentence cites its sources.
+
+    Example: wiretrail brief --since 2024-12-01 --format html > brief.html
+    """
+    if format not in ("md", "html"):
+        raise _fail(f"unknown format {format!r}; choose one of md, html", 2)
+    store = _open()
+    try:
+        story_id = None
+        if story:
+            found = [s.id for s in list_stories(store) if s.id.startswith(story)]
+            if len(found) != 1:
+                raise _fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
+            story_id = found[0]
+        result = build_briefing(store, story=story_id, since=_day(since, "--since"), until=_day(until, "--until"))
+    finally:
+        store.close()
+    sys.stdout.write(briefing_html(result) if format == "html" else briefing_markdown(result))
+    if not result.events:
         raise typer.Exit(1)
 
 

@@ -1,0 +1,245 @@
+"""A one-page briefing in which every sentence cites its sources.
+
+Extractive on purpose: each line of "What happened" is the earliest report's own sentence, so
+nothing is said that a source did not say; it cites that report and every later one, and says how
+many independent sources (copies counted once) confirm it. A claim that only a rewrite makes, in a
+sentence the audit finds no source for, is flagged. Figures that disagree are listed value by
+value, each with its source; quotes carry their speaker and source.
+
+    1. events: the timeline, one row per happening
+    2. stories: each row goes to the story of its earliest report; the best-confirmed row of each
+       story first, so the page covers many stories before it details any
+    3. figures: groups whose values differ, with why (time, scope, disagreement)
+    4. sources: numbered, with outlet or title and time
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..model import Relation
+from ..provenance.audit import audit_document
+from ..store.base import Store
+from .figure_table import FigureGroup, figure_table
+from ..store.facts import FactQuery
+from .stories import stories
+from .timeline import TimelineQuery, TimelineRow, timeline
+
+MAX_EVENTS = 24  # lines of "What happened": about one page
+# Teasers and questions are page furniture, not reports of what happened.
+TEASER = re.compile(r"^(?:watch|pictured|explained|photos?|video|analysis|opinion|live)\s*:|\?$", re.I)
+# What makes a row worth a line: independent sources most, then a concrete place (a town or a
+# region, not a whole country), then named actors. Checked by eye on the seeds' briefing and by
+# tests/test_report_briefing.py (the gold's must-cover events).
+SOURCE_WEIGHT = 2
+CONCRETE_WEIGHT = 2
+ACTOR_WEIGHT = 1
+CONCRETE_PLACES = frozenset({"city", "region"})
+MAX_FIGURE_GROUPS = 4
+MAX_QUOTES = 5
+MIN_QUOTE_WORDS = 6  # shorter quotes say too little out of context
+
+
+@dataclass(slots=True)
+class Citation:
+    number: int
+    doc_id: str
+    label: str  # outlet or title
+    at: str | None
+    source: str
+
+
+@dataclass(slots=True)
+class Briefing:
+    title: str
+    events: list[tuple[TimelineRow, list[int], bool]] = field(default_factory=list)  # row, citations, flagged
+    figures: list[tuple[FigureGroup, list[int]]] = field(default_factory=list)
+    quotes: list[tuple[str, str, int]] = field(default_factory=list)  # text, speaker, citation
+    citations: list[Citation] = field(default_factory=list)
+
+
+def build_briefing(store: Store, *, story: str | None = None, since: date | None = None, until: date | None = None) -> Briefing:
+    docs = None
+    title = "Briefing"
+    if story is not None:
+        (chosen,) = [s for s in stories(store) if s.id == story]
+        docs = frozenset(chosen.doc_ids)
+        title = f"Briefing: {chosen.title}"
+    elif since or until:
+        title = f"Briefing: {since.isoformat() if since else '…'} to {until.isoformat() if until else 'now'}"
+    rows = timeline(store, TimelineQuery(since=since, until=until, doc_ids=docs))
+    brief = Briefing(title)
+    cite = _Citer(store, brief)
+    unsupported = _unsupported_rewrite_spans(store)
+    rows = [r for r in rows if not TEASER.search(r.summary.strip())]
+    said: set[str] = set()
+    for row in _ranked(store, rows):
+        if row.summary in said:  # one sentence can report two events ('signs off ... as officials visit')
+            continue
+        said.add(row.summary)
+        if len(brief.events) == MAX_EVENTS:
+            break
+        numbers = [cite(r.event.doc_id, r.reported_at) for r in row.reports]
+        flagged = row.independent_sources == 1 and all(
+            any(s <= r.event.evidence[0].start < e for s, e in unsupported.get(r.event.doc_id, ())) for r in row.reports
+        )
+        brief.events.append((row, sorted(set(numbers)), flagged))
+    doc_filter = docs
+    for group in figure_table(store, conflicts_only=True)[:MAX_FIGURE_GROUPS * 3]:
+        rows_in = [r for r in group.rows if doc_filter is None or r.figure.doc_id in doc_filter]
+        if len(rows_in) < 2:
+            continue
+        brief.figures.append((group, [cite(r.figure.doc_id, None) for r in group.rows]))
+        if len(brief.figures) == MAX_FIGURE_GROUPS:
+            break
+    speakers: set[str] = set()
+    for quote in store.facts.quotes():  # earliest first; one per speaker; none a rewrite made up
+        if doc_filter is not None and quote.doc_id not in doc_filter:
+            continue
+        if quote.doc_id in unsupported:
+            continue
+        who = quote.speaker_entity_id or quote.speaker
+        if quote.speaker and who not in speakers and len(quote.text.split()) >= MIN_QUOTE_WORDS:
+            speakers.add(who)
+            brief.quotes.append((quote.text.strip(" ,"), quote.speaker, cite(quote.doc_id, quote.said_at)))
+        if len(brief.quotes) == MAX_QUOTES:
+            break
+    return brief
+
+
+class _Citer:
+    """Numbers sources in order of first citation."""
+
+    def __init__(self, store: Store, brief: Briefing) -> None:
+        self.store = store
+        self.brief = brief
+        self.numbers: dict[str, int] = {}
+
+    def __call__(self, doc_id: str | None, at) -> int:
+        if doc_id in self.numbers:
+            return self.numbers[doc_id]
+        doc = self.store.document(doc_id) if doc_id else None
+        label = (doc.outlet or doc.title or doc.source) if doc else str(doc_id)
+        when = at or (doc.published if doc else None)
+        number = len(self.numbers) + 1
+        self.numbers[doc_id] = number
+        self.brief.citations.append(
+            Citation(number, doc_id or "", label, when.isoformat() if when else None, (doc.url or doc.source) if doc else "")
+        )
+        return number
+
+
+def _ranked(store: Store, rows: list[TimelineRow]) -> list[TimelineRow]:
+    """Rows in the order the page shows them: best confirmed and most concrete first (a town or
+    region named, actors named), one row per place before any place gets a second."""
+    features = {e.name: e.feature for e in store.facts.entities(FactQuery(type="PLACE"))}
+    for e in store.facts.entities(FactQuery(type="PLACE")):
+        for alias in e.aliases:
+            features.setdefault(alias, e.feature)
+
+    def score(row: TimelineRow) -> tuple:
+        concrete = features.get(row.place or "", None) in CONCRETE_PLACES
+        return (-(SOURCE_WEIGHT * row.independent_sources + len(row.reports) + CONCRETE_WEIGHT * concrete
+                  + ACTOR_WEIGHT * bool(row.actors)), row.date is None, row.date or date.min)
+
+    ranked = sorted(rows, key=score)
+    seen: set[str] = set()
+    first, rest = [], []
+    for row in ranked:
+        key = row.place or f"none:{id(row)}"
+        (rest if key in seen else first).append(row)
+        seen.add(key)
+    return first + rest
+
+
+def _unsupported_rewrite_spans(store: Store) -> dict[str, list[tuple[int, int]]]:
+    """Sentences of rewrites that none of their sources support (the audit), per document."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for link in store.links(relation=Relation.REWRITE_OF.value):
+        if link.from_doc in out:
+            continue
+        audit = audit_document(store, link.from_doc)
+        out[link.from_doc] = [(s.start, s.end) for s in audit.unsupported]
+    return out
+
+
+def _refs(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def to_markdown(brief: Briefing) -> str:
+    lines = [f"# {brief.title}", "", "## What happened", ""]
+    for row, numbers, flagged in brief.events:
+        when = row.date.isoformat() if row.date else "undated"
+        confirm = f"{row.independent_sources} independent source{'s' if row.independent_sources != 1 else ''}"
+        flag = " **Only in a rewrite that no source supports.**" if flagged else ""
+        lines.append(f"- {when}, {row.place or 'place not given'}: {row.summary} {_refs(numbers)} ({confirm}){flag}")
+    if brief.figures:
+        lines += ["", "## Figures that differ", ""]
+        for group, numbers in brief.figures:
+            why = sorted({w for _, _, w in group.differences})
+            values = "; ".join(
+                f"{_value(r.figure)} ({r.figure.attributed_to or 'unattributed'}"
+                f"{', ' + r.figure.as_of.isoformat() if r.figure.as_of else ''}) [{n}]"
+                for r, n in zip(group.rows, numbers)
+            )
+            lines.append(f"- {group.subject}: {values}. Differences: {', '.join(why)}.")
+    if brief.quotes:
+        lines += ["", "## Quotes", ""]
+        for text, speaker, n in brief.quotes:
+            lines.append(f"- “{text}” — {speaker} [{n}]")
+    lines += ["", "## Sources", ""]
+    for c in brief.citations:
+        lines.append(f"{c.number}. {c.label}{', ' + c.at if c.at else ''} — {c.source}")
+    return "\n".join(lines) + "\n"
+
+
+def _value(f) -> str:
+    if f.value_low == f.value_high:
+        text = f"{f.value_low:,.0f}"
+    elif f.value_high is None:
+        text = f"more than {f.value_low:,.0f}"
+    elif not f.value_low:
+        text = f"up to {f.value_high:,.0f}"
+    else:
+        text = f"{f.value_low:,.0f}-{f.value_high:,.0f}"
+    unit = "" if not f.unit else (" USD" if f.unit == "USD" else f" {f.unit}")
+    return ("about " if f.vague else "") + text + unit
+
+
+def to_html(brief: Briefing) -> str:
+    """The same page as HTML; all text from articles is escaped."""
+    e = html.escape
+    parts = [f"<!doctype html><meta charset='utf-8'><title>{e(brief.title)}</title>", f"<h1>{e(brief.title)}</h1>"]
+    parts.append("<h2>What happened</h2><ul>")
+    for row, numbers, flagged in brief.events:
+        refs = "".join(f"<a href='#src{n}'>[{n}]</a>" for n in numbers)
+        flag = " <strong>Only in a rewrite that no source supports.</strong>" if flagged else ""
+        when = row.date.isoformat() if row.date else "undated"
+        parts.append(
+            f"<li>{e(when)}, {e(row.place or 'place not given')}: {e(row.summary)} {refs} "
+            f"({row.independent_sources} independent sources){flag}</li>"
+        )
+    parts.append("</ul>")
+    if brief.figures:
+        parts.append("<h2>Figures that differ</h2><ul>")
+        for group, numbers in brief.figures:
+            values = "; ".join(
+                f"{e(_value(r.figure))} ({e(r.figure.attributed_to or 'unattributed')}) <a href='#src{n}'>[{n}]</a>"
+                for r, n in zip(group.rows, numbers)
+            )
+            parts.append(f"<li>{e(group.subject)}: {values}</li>")
+        parts.append("</ul>")
+    if brief.quotes:
+        parts.append("<h2>Quotes</h2><ul>")
+        for text, speaker, n in brief.quotes:
+            parts.append(f"<li>“{e(text)}” — {e(speaker)} <a href='#src{n}'>[{n}]</a></li>")
+        parts.append("</ul>")
+    parts.append("<h2>Sources</h2><ol>")
+    for c in brief.citations:
+        parts.append(f"<li id='src{c.number}'>{e(c.label)}{', ' + e(c.at) if c.at else ''} — {e(c.source)}</li>")
+    parts.append("</ol>")
+    return "\n".join(parts) + "\n"
