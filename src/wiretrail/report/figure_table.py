@@ -40,6 +40,9 @@ class FigureRow:
     near: str  # the words right around the number
     places: frozenset[str]
     nationality: str | None
+    time_words: bool = False  # the sentence says 'earlier', 'initially', ...
+    scope_near: bool = False  # 'more', 'additional' right by the number
+    qualifiers: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -73,7 +76,11 @@ def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool
         sentence = text[f.sentence_start : f.sentence_end] if f.sentence_end else f.subject
         context = text[max(0, f.sentence_start - CONTEXT_CHARS) : f.sentence_end] if f.sentence_end else sentence
         near = text[max(0, f.start - NEAR_CHARS) : f.end + NEAR_CHARS]
-        rows.append(FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject)))
+        row = FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject))
+        row.time_words = bool(TIME_WORDS.search(sentence))
+        row.scope_near = bool(SCOPE_WORDS.search(near))
+        row.qualifiers = _qualifiers(row)
+        rows.append(row)
     heads = Counter(h for r in rows if (h := _head(r.figure.subject)))
     groups: dict[tuple, FigureGroup] = {}
     for row in rows:
@@ -116,18 +123,22 @@ def _head(subject: str) -> str | None:
 
 
 def _head_from_sentence(sentence: str, heads: Counter) -> str | None:
-    found = [h for h in heads if re.search(rf"\b{re.escape(h)}s?\b", sentence, re.I)]
-    return max(found, key=lambda h: heads[h]) if found else None
+    """The most used head noun the text around a figure contains (singular or plural)."""
+    words = {fold(w) for w in re.findall(r"[A-Za-z][\w'-]*", sentence)}
+    found = [h for h in heads if h in words or h + "s" in words]
+    return max(found, key=lambda h: (heads[h], h)) if found else None
 
 
 def _places(sentence: str) -> frozenset[str]:
     return frozenset(fold(m.group(1).replace("the ", "")) for m in PLACE_PHRASE.finditer(sentence))
 
 
+NATIONALITY = re.compile(r"\b(" + "|".join(re.escape(d) for d in sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
+
+
 def _nationality(text: str) -> str | None:
-    lowered = text.lower()
-    found = [d for d in sorted(DEMONYMS, key=len, reverse=True) if re.search(rf"\b{re.escape(d)}\b", lowered)]
-    return DEMONYMS[found[0]] if found else None
+    found = NATIONALITY.search(text.lower())
+    return DEMONYMS[found.group(1)] if found else None
 
 
 def _fold_unqualified(groups: dict[tuple, FigureGroup]) -> None:
@@ -183,15 +194,15 @@ def _differences(rows: Sequence[FigureRow]) -> list[tuple[int, int, str]]:
 def _why(a: FigureRow, b: FigureRow) -> str:
     """time: an earlier figure or a later day; scope: more of it, or a different place or part
     of the thing; else a real disagreement."""
-    if SCOPE_WORDS.search(a.near) or SCOPE_WORDS.search(b.near):
+    if a.scope_near or b.scope_near:
         return "scope"
-    if TIME_WORDS.search(a.sentence) or TIME_WORDS.search(b.sentence):
+    if a.time_words or b.time_words:
         return "time"
     if a.figure.as_of and b.figure.as_of and a.figure.as_of != b.figure.as_of:
         return "time"
     if a.places and b.places and not (a.places & b.places):
         return "scope"
-    if _qualifiers(a) ^ _qualifiers(b) and _qualifiers(a) and _qualifiers(b):
+    if a.qualifiers ^ b.qualifiers and a.qualifiers and b.qualifiers:
         return "scope"
     return "disagree"
 

@@ -23,10 +23,10 @@ from ..store.facts import FactQuery
 # their content words (dice); seeds: a live blog's reposted entry 1.0, the same strike told by two
 # outlets 0.35-0.6, two different strikes on one day 0.1-0.25. Rerun tests/test_report_timeline.py.
 SAME_EVENT_SIMILARITY = 0.33
-# A report this similar to an earlier one is a copy of it (a live blog reposting its entry the
-# next morning): one event, dated by the earliest report, even when the repost's day differs.
-COPY_SIMILARITY = 0.8
+# The same sentence reported again within this many days is a copy (a live blog reposting its
+# entry the next morning): one event, dated by the earliest report, even when the day differs.
 COPY_MAX_DAYS = 3
+COMPARED_REPORTS = 4
 
 
 @dataclass(slots=True)
@@ -35,7 +35,14 @@ class Report:
 
     event: Event
     reported_at: Timestamp | None
-    terms: dict[str, float]
+    _terms: dict[str, float] | None = None
+
+    @property
+    def terms(self) -> dict[str, float]:
+        """Content words of the report's sentence, computed when first compared."""
+        if self._terms is None:
+            self._terms = sentence_terms(self.event.summary)
+        return self._terms
 
 
 @dataclass(slots=True)
@@ -80,23 +87,40 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
     events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
     events = [e for e in events if _wanted(e, query)]
     times = _report_times(store, {e.doc_id for e in events})
-    reports = [Report(e, _time_of(times, e), sentence_terms(e.summary)) for e in events]
+    reports = [Report(e, _time_of(times, e)) for e in events]
     reports.sort(key=lambda r: (_sortable(r.reported_at), r.event.doc_id or "", r.event.id))
     rows: list[TimelineRow] = []
+    by_day: dict[tuple[str, date | None], list[TimelineRow]] = {}  # the rows a report can join
+    by_text: dict[tuple[str, str], TimelineRow] = {}  # a reposted sentence joins its first post's row
     for report in reports:
-        row = next((row for row in rows if _same_event(row, report)), None)
+        e = report.event
+        text_key = (e.type, " ".join(e.summary.lower().split()))
+        row = by_text.get(text_key)
+        if row is not None and not _near(row.date, e.date):
+            row = None
         if row is None:
-            e = report.event
-            rows.append(TimelineRow(e.date, e.date_precision, e.type, e.place, e.summary, e.actors, [report]))
+            row = next((r for r in by_day.get((e.type, e.date), ()) if _same_event(r, report)), None)
+        if row is None:
+            row = TimelineRow(e.date, e.date_precision, e.type, e.place, e.summary, e.actors, [report])
+            rows.append(row)
+            by_day.setdefault((e.type, e.date), []).append(row)
         else:
             row.reports.append(report)
             row.actors = tuple(dict.fromkeys(row.actors + report.event.actors))
             row.place = row.place or report.event.place
+        by_text.setdefault(text_key, row)
     groups = copy_groups(store)
     for row in rows:
         row.independent_sources = len({groups.get(doc, doc) for doc in row.sources})
     rows.sort(key=lambda r: (r.date is None, r.date or date.min, _sortable(r.first.reported_at)))
     return rows[: query.limit] if query.limit is not None else rows
+
+
+def _near(a: date | None, b: date | None) -> bool:
+    """A copy of a report joins its row when posted within COPY_MAX_DAYS of it."""
+    if a is None or b is None:
+        return a is b
+    return abs((a - b).days) <= COPY_MAX_DAYS
 
 
 def _wanted(event: Event, query: TimelineQuery) -> bool:
@@ -117,13 +141,13 @@ def _same_event(row: TimelineRow, report: Report) -> bool:
     if e.type != row.type:
         return False
     if e.date != row.date:
-        close = e.date is not None and row.date is not None and abs((e.date - row.date).days) <= COPY_MAX_DAYS
-        return close and max(dice(r.terms, report.terms) for r in row.reports) >= COPY_SIMILARITY
+        return False  # other days join only as copies of the same sentence (see `timeline`)
     if row.place and e.place and row.place != e.place:
         return False
     if set(row.actors) & set(e.actors) and (row.place or e.place):
         return True
-    return max(dice(r.terms, report.terms) for r in row.reports) >= SAME_EVENT_SIMILARITY
+    # against the row's first reports only: later ones are copies of them or of each other
+    return max(dice(r.terms, report.terms) for r in row.reports[:COMPARED_REPORTS]) >= SAME_EVENT_SIMILARITY
 
 
 def _report_times(store: Store, doc_ids: set[str | None]) -> dict[str, tuple[Timestamp | None, list]]:

@@ -1,0 +1,76 @@
+"""How fast the analyst's reports answer from a store holding the ukraine-2022 corpus.
+
+    .venv/bin/python benchmarks/reports.py [--db STORE] [--repeat 3]
+
+Builds a store with `wiretrail ingest` of ../shared/corpus/ukraine-2022/ (or uses `--db`), then
+times, in one process: the story list, the whole timeline, the figure table with conflicts and
+the briefing. Baseline measured in the same run: reading every table once (the JSON Lines export
+to a temporary folder), the least any report that looks at the whole corpus must cost. The
+target is under 1 second for each report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "ukraine-2022"
+
+
+def _timed(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="an existing store to time (default: ingest the corpus into a new one)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    from wiretrail.report.briefing import build_briefing
+    from wiretrail.report.export import export
+    from wiretrail.report.figure_table import figure_table
+    from wiretrail.report.stories import stories
+    from wiretrail.report.timeline import timeline
+    from wiretrail.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            if not CORPUS.is_dir():
+                raise SystemExit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
+            db = str(Path(tmp) / "wiretrail.db")
+            subprocess.run([sys.executable, "-m", "wiretrail", "--quiet", "--db", db, "ingest", str(CORPUS)], check=True, cwd=ROOT)
+        store = open_store(db)
+        counts = store.counts()
+        baseline, _ = _timed(lambda: export(store, Path(tmp) / "export"), args.repeat)
+        results = {}
+        for name, fn in (
+            ("stories", lambda: stories(store)),
+            ("timeline", lambda: timeline(store)),
+            ("figures --conflicts", lambda: figure_table(store, conflicts_only=True)),
+            ("brief", lambda: build_briefing(store)),
+        ):
+            seconds, out = _timed(fn, args.repeat)
+            size = len(out.events) if name == "brief" else len(out)
+            results[name] = {"seconds": round(seconds, 3), "rows": size, "vs_full_read": round(seconds / baseline, 2)}
+        store.close()
+    print(json.dumps({"documents": counts.documents, "baseline_full_read_s": round(baseline, 3), "reports": results}, indent=2))
+    for name, r in results.items():
+        print(f"{name}: {r['seconds']} s ({r['rows']} rows), {r['vs_full_read']}x a full read of the store ({baseline:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
