@@ -90,3 +90,17 @@ def test_timeline_and_figure_conflicts_from_the_command_line(db):
     assert groups and groups[0]["conflicting"] and {d["why"] for d in groups[0]["differences"]} <= {"time", "scope", "disagree"}
     table = runner.invoke(app, ["--db", str(db), "figures", "--conflicts"])
     assert table.exit_code == 0 and "North Korean troops" in table.stdout
+
+
+def test_export_as_csv_keeps_lists_as_json_cells(db, tmp_path):
+    import csv
+
+    result = runner.invoke(app, ["--db", str(db), "export", "--format", "csv", "--out", str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "csv" / "stories.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {"segment_ids", "sources", "independent_sources"} <= set(rows[0])
+    assert all(json.loads(r["segment_ids"]) and json.loads(r["doc_ids"]) for r in rows)
+    with (tmp_path / "csv" / "entities.csv").open(encoding="utf-8", newline="") as fh:
+        people = [r for r in csv.DictReader(fh) if r["type"] == "PERSON"]
+    assert any("Zelenskyy" in json.loads(r["aliases"]) for r in people)

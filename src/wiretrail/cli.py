@@ -249,7 +249,7 @@ def show(
 @app.command()
 def export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the tables into.")],
-    format: Annotated[str, typer.Option("--format", help="jsonl.")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
 ) -> None:
     """Export the store as tables: documents, segments, links, entities, mentions, quotes, figures, events (.jsonl).
 

@@ -5,6 +5,7 @@ The field names are a public schema (documented in the README): keep them, add f
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from ..store.base import DocumentQuery, Store
 from .stories import stories, story_record
 from .timeline import rows_to_records as timeline_records, timeline
 
-EXPORT_FORMATS = ("jsonl",)
+EXPORT_FORMATS = ("jsonl", "csv")
 
 
 def _iso(ts: Timestamp | None) -> str | None:
@@ -163,20 +164,41 @@ def _tables(store: Store) -> dict[str, Iterator[dict[str, Any]]]:
 
 
 def export(store: Store, out_dir: str | Path, *, format: str = "jsonl") -> dict[str, int]:
-    """Write one file per table into `out_dir`; returns rows written per table."""
+    """Write one file per table into `out_dir`; returns rows written per table.
+
+    `jsonl`: one JSON object per line. `csv`: one header row, then a row per record; lists and
+    objects (aliases, evidence, shared spans) are written as JSON in their cell.
+    """
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; available: {', '.join(EXPORT_FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for name, records in _tables(store).items():
-        path = out / f"{name}.jsonl"
-        tmp = path.with_suffix(".jsonl.tmp")
-        n = 0
-        with tmp.open("w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                n += 1
+        path = out / f"{name}.{format}"
+        tmp = path.with_suffix(f".{format}.tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = _write_jsonl(fh, records) if format == "jsonl" else _write_csv(fh, records)
         tmp.replace(path)  # a reader never sees a half-written table
         counts[name] = n
     return counts
+
+
+def _write_jsonl(fh, records: Iterator[dict[str, Any]]) -> int:
+    n = 0
+    for record in records:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _write_csv(fh, records: Iterator[dict[str, Any]]) -> int:
+    writer = None
+    n = 0
+    for record in records:
+        if writer is None:
+            writer = csv.DictWriter(fh, fieldnames=list(record))
+            writer.writeheader()
+        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in record.items()})
+        n += 1
+    return n

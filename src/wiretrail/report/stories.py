@@ -21,17 +21,20 @@ class StorySummary:
     documents: int
     independent_sources: int
     doc_ids: tuple[str, ...]
+    segment_ids: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the outlets (or, when unknown, the sources) of its documents
 
 
 def stories(store: Store, *, since: date | None = None, until: date | None = None, min_documents: int = 1) -> list[StorySummary]:
     """Stories, biggest by independent sources first."""
     rows = store.story_tables.stories(since=since, until=until)
     members: dict[str, list[str]] = defaultdict(list)
-    segments: dict[str, int] = defaultdict(int)
-    for _unit, doc_id, story in store.story_tables.units():
-        segments[story] += 1
+    segments: dict[str, list[str]] = defaultdict(list)
+    for unit, doc_id, story in store.story_tables.units():
+        segments[story].append(unit)
         if doc_id not in members[story]:
             members[story].append(doc_id)
+    outlets = {d.id: d.outlet or d.source for d in store.documents()}
     groups = copy_groups(store)
     out = []
     for row in rows:
@@ -40,8 +43,9 @@ def stories(store: Store, *, since: date | None = None, until: date | None = Non
             continue
         out.append(
             StorySummary(
-                row.id, row.title, row.first_day, row.last_day, segments.get(row.id, 0), len(docs),
-                len({groups.get(d, d) for d in docs}), tuple(docs),
+                row.id, row.title, row.first_day, row.last_day, len(segments.get(row.id, ())), len(docs),
+                len({groups.get(d, d) for d in docs}), tuple(docs), tuple(segments.get(row.id, ())),
+                tuple(dict.fromkeys(outlets.get(d, d) for d in docs)),
             )
         )
     out.sort(key=lambda s: (-s.independent_sources, -s.segments, s.id))
@@ -58,4 +62,6 @@ def story_record(s: StorySummary) -> dict:
         "documents": s.documents,
         "independent_sources": s.independent_sources,
         "doc_ids": list(s.doc_ids),
+        "segment_ids": list(s.segment_ids),
+        "sources": list(s.sources),
     }
