@@ -69,19 +69,10 @@ def parse(text: str) -> dict:
     path = CACHE / f"{hashlib.sha1(text.encode()).hexdigest()}.json"
     if path.exists():
         return json.loads(path.read_text())
-    from wiretrail.nlp import parse_texts
+    from wiretrail.nlp import parse_lines
 
-    lines, starts, pos = [], [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append(line)
-            starts.append(pos)
-        pos += len(line) + 1
-    sents, ents = [], []
-    for off, parsed in zip(starts, parse_texts(lines)):
-        sents += [[s + off, e + off] for s, e in parsed.sentences]
-        ents += [[s + off, e + off, lab] for s, e, lab in parsed.entities]
-    out = {"sentences": sents, "entities": ents}
+    (parsed,) = parse_lines([text])
+    out = {"sentences": [list(s) for s in parsed.sentences], "entities": [list(e) for e in parsed.entities]}
     path.write_text(json.dumps(out))
     return out
 

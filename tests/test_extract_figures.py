@@ -410,25 +410,14 @@ def _parse_seed(path: Path) -> tuple[str, list[tuple[int, int]], list[EntitySpan
     from wiretrail.errors import ConfigError
 
     text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    offsets, start = [], 0
-    for line in lines:
-        offsets.append(start)
-        start += len(line) + 1
-    sentences: list[tuple[int, int]] = []
-    entities: list[EntitySpan] = []
     try:
-        parsed = list(nlp.parse_texts(lines))
+        (parsed,) = nlp.parse_lines([text])
     except ConfigError as exc:
         pytest.skip(f"no spaCy model: {exc}")
-    for off, line, p in zip(offsets, lines, parsed):
-        sentences += [(a + off, b + off) for a, b in p.sentences]
-        entities += [
-            EntitySpan(a + off, b + off, line[a:b], SPACY_TO_TYPE[label], label)
-            for a, b, label in p.entities
-            if label in SPACY_TO_TYPE
-        ]
-    return text, sentences, entities
+    entities = [
+        EntitySpan(a, b, text[a:b], SPACY_TO_TYPE[label], label) for a, b, label in parsed.entities if label in SPACY_TO_TYPE
+    ]
+    return text, list(parsed.sentences), entities
 
 
 @pytest.fixture(scope="module")

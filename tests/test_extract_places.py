@@ -159,20 +159,13 @@ def test_names_read_near_each_other_resolve_together():
 
 
 def _seed_places(seeds_dir: Path):
-    from wiretrail.nlp import parse_texts
+    from wiretrail.nlp import parse_lines
 
     out = []
     for path in sorted(seeds_dir.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        lines = text.split("\n")
-        offsets, pos = [], 0
-        for line in lines:
-            offsets.append(pos)
-            pos += len(line) + 1
-        spans: list[tuple[int, int, str]] = []
-        for offset, parsed in zip(offsets, parse_texts(lines)):
-            spans += [(s + offset, e + offset, label) for s, e, label in parsed.entities]
-        out += find_places(text, spans)
+        (parsed,) = parse_lines([text])
+        out += find_places(text, parsed.entities)
     return out
 
 

@@ -266,23 +266,14 @@ SPACY_TO_TYPE = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE
 def _parse(text: str) -> tuple[list[tuple[int, int]], list[EntitySpan]]:
     pytest.importorskip("spacy")
     from wiretrail.errors import ConfigError
-    from wiretrail.nlp import parse_texts
+    from wiretrail.nlp import parse_lines
 
-    lines, starts, pos = [], [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append(line)
-            starts.append(pos)
-        pos += len(line) + 1
-    sents, ents = [], []
     try:
-        parsed = list(parse_texts(lines))
+        (parsed,) = parse_lines([text])
     except ConfigError as exc:
         pytest.skip(f"no spaCy model: {exc}")
-    for off, p in zip(starts, parsed):
-        sents += [(s + off, e + off) for s, e in p.sentences]
-        ents += [EntitySpan(s + off, e + off, text[s + off : e + off], SPACY_TO_TYPE[lab], lab)
-                 for s, e, lab in p.entities if lab in SPACY_TO_TYPE]
+    sents = list(parsed.sentences)
+    ents = [EntitySpan(s, e, text[s:e], SPACY_TO_TYPE[lab], lab) for s, e, lab in parsed.entities if lab in SPACY_TO_TYPE]
     return sents, ents
 
 

@@ -85,6 +85,25 @@ def parse_texts(texts: Sequence[str], *, model: str = "auto") -> Iterator[Parsed
         yield ParsedText(_trimmed_sentences(text, doc), ents)
 
 
+def parse_lines(texts: Sequence[str], *, model: str = "auto") -> list[ParsedText]:
+    """Each text parsed line by line, as the pipeline parses paragraphs, with sentence and
+    entity spans shifted back to the text's own offsets (for evaluations and tests that feed
+    whole texts to the extractors)."""
+    pieces: list[tuple[int, int, int]] = []  # (text index, start, end) of each non-blank line
+    for i, text in enumerate(texts):
+        pos = 0
+        for line in text.split("\n"):
+            if line.strip():
+                pieces.append((i, pos, pos + len(line)))
+            pos += len(line) + 1
+    out = [ParsedText([], []) for _ in texts]
+    parsed = parse_texts([texts[i][s:e] for i, s, e in pieces], model=model)
+    for (i, s, _e), parse in zip(pieces, parsed):
+        out[i].sentences.extend((s + a, s + b) for a, b in parse.sentences)
+        out[i].entities.extend((s + a, s + b, label) for a, b, label in parse.entities)
+    return out
+
+
 def _trimmed_sentences(text: str, doc) -> list[tuple[int, int]]:
     spans = []
     for sent in doc.sents:  # (Doc.text is rebuilt from tokens on every access: use `text`)

@@ -305,18 +305,7 @@ def parse_for_features(texts: Sequence[str], *, model: str = "auto") -> list[lis
     cache it (the evaluation does)."""
     from .. import nlp
 
-    pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
-    for i, text in enumerate(texts):
-        pos = 0
-        for line in text.split("\n"):
-            if line.strip():
-                pieces.append((i, pos, pos + len(line)))
-            pos += len(line) + 1
-    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    parsed = nlp.parse_texts([texts[i][s:e] for i, s, e in pieces], model=model)
-    for (i, s, _e), parse in zip(pieces, parsed):
-        out[i].extend((s + a, s + b, label) for a, b, label in parse.entities)
-    return out
+    return [parsed.entities for parsed in nlp.parse_lines(texts, model=model)]
 
 
 def features_from_text(
