@@ -66,16 +66,20 @@ class FigureGroup:
 def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool = False) -> list[FigureGroup]:
     """Groups of figures about one thing (two or more figures, or any figure when `about` is given)."""
     figures = store.facts.figures(FactQuery(text=None))
-    texts: dict[str, str] = {}
+    # the stretch of text each figure is read from: its sentence with the text before it
+    stretch = {f.id: (f.doc_id, max(0, min(f.sentence_start, f.start) - CONTEXT_CHARS), max(f.sentence_end, f.end + NEAR_CHARS)) for f in figures}
+    texts = store.facts.text_spans(list(stretch.values()))
     rows = []
     for f in figures:
-        if f.doc_id not in texts:
-            doc = store.document(f.doc_id)
-            texts[f.doc_id] = doc.text if doc else ""
-        text = texts[f.doc_id]
-        sentence = text[f.sentence_start : f.sentence_end] if f.sentence_end else f.subject
-        context = text[max(0, f.sentence_start - CONTEXT_CHARS) : f.sentence_end] if f.sentence_end else sentence
-        near = text[max(0, f.start - NEAR_CHARS) : f.end + NEAR_CHARS]
+        doc_id, base, _end = stretch[f.id]
+        text = texts[stretch[f.id]]
+
+        def cut(start: int, end: int) -> str:
+            return text[max(0, start - base) : max(0, end - base)]
+
+        sentence = cut(f.sentence_start, f.sentence_end) if f.sentence_end else f.subject
+        context = cut(f.sentence_start - CONTEXT_CHARS, f.sentence_end) if f.sentence_end else sentence
+        near = cut(f.start - NEAR_CHARS, f.end + NEAR_CHARS)
         row = FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject))
         row.time_words = bool(TIME_WORDS.search(sentence))
         row.scope_near = bool(SCOPE_WORDS.search(near))

@@ -150,23 +150,16 @@ def _same_event(row: TimelineRow, report: Report) -> bool:
     return max(dice(r.terms, report.terms) for r in row.reports[:COMPARED_REPORTS]) >= SAME_EVENT_SIMILARITY
 
 
-def _report_times(store: Store, doc_ids: set[str | None]) -> dict[str, tuple[Timestamp | None, list]]:
-    out = {}
-    for doc_id in doc_ids:
-        if doc_id is None:
-            continue
-        doc = store.document(doc_id)
-        segments = [s for s in store.segments(doc_id) if s.posted_at is not None]
-        out[doc_id] = (doc.published if doc else None, segments)
-    return out
+def _report_times(store: Store, doc_ids: set[str | None]) -> dict:
+    return store.facts.report_times()
 
 
 def _time_of(times: dict, event: Event) -> Timestamp | None:
     published, segments = times.get(event.doc_id, (None, []))
     start = event.evidence[0].start if event.evidence else -1
-    for seg in segments:
-        if seg.start <= start < seg.end:
-            return seg.posted_at
+    for seg_start, seg_end, posted in segments:
+        if seg_start <= start < seg_end:
+            return posted
     return published
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..extract.names import fold
-from ..model import DatePrecision, Entity, Event, Evidence, Figure, Mention, Quote
+from ..model import DatePrecision, Entity, Event, Evidence, Figure, Mention, Quote, Timestamp
 from .rows import _date, _timestamp
 
 
@@ -118,6 +118,30 @@ class FactReader:
             "SELECT doc_id, start_char, end_char, text, label, entity_id FROM mentions ORDER BY doc_id, start_char"
         ):
             yield Mention(*row)
+
+    def report_times(self) -> dict[str, tuple[Timestamp | None, list[tuple[int, int, Timestamp]]]]:
+        """Every document's publication time and its stamped segments' (start, end, time): when
+        each passage was reported, read without loading any text."""
+        out: dict[str, tuple[Timestamp | None, list[tuple[int, int, Timestamp]]]] = {}
+        for doc_id, at, precision, origin in self._rows(
+            "SELECT id, published_at, published_precision, published_origin FROM documents"
+        ):
+            out[doc_id] = (_timestamp(at, precision, origin), [])
+        for doc_id, start, end, at, precision, origin in self._rows(
+            "SELECT doc_id, start_char, end_char, posted_at, posted_precision, posted_origin FROM segments "
+            "WHERE posted_at IS NOT NULL"
+        ):
+            if doc_id in out:
+                out[doc_id][1].append((start, end, _timestamp(at, precision, origin)))
+        return out
+
+    def text_spans(self, spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], str]:
+        """The text of (doc_id, start, end) spans, cut in SQL so no whole document is loaded."""
+        out = {}
+        for doc_id, start, end in spans:
+            row = self._rows("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, max(0, end - start), doc_id))
+            out[(doc_id, start, end)] = row[0][0] if row else ""
+        return out
 
     # -- quotes, figures, events --------------------------------------------------------------
 
