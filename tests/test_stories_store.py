@@ -58,3 +58,23 @@ def test_the_timeline_of_one_story_holds_only_its_documents(store):
     story = stories(store)[0]
     rows = timeline(store, TimelineQuery(doc_ids=frozenset(story.doc_ids)))
     assert rows and all(set(r.sources) <= set(story.doc_ids) for r in rows)
+
+
+def test_a_crash_before_the_story_pass_is_resumed_by_the_next_ingest(seeds_dir, tmp_path, monkeypatch):
+    import wiretrail.pipeline as pipeline
+
+    def crash(store, documents):
+        raise KeyboardInterrupt("killed between the batch and its story pass")
+
+    record = open_store(tmp_path / "w.db")
+    monkeypatch.setattr(pipeline, "update_stories", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(record, [seeds_dir], settings=ONE_PROCESS)
+    assert record.counts().documents == 5 and record.story_tables.units() == []
+    assert record.story_tables.pending()
+    monkeypatch.undo()
+    report = ingest(record, [seeds_dir], settings=ONE_PROCESS)
+    assert report.added == 0 and record.story_tables.pending() == []
+    clustered = {doc for _unit, doc, _story in record.story_tables.units()}
+    assert clustered == {d.id for d in record.documents()}
+    record.close()

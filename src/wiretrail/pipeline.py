@@ -37,7 +37,7 @@ from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
 from .stories.features import segment_features
-from .stories.update import update_stories
+from .stories.update import resume_stories, update_stories
 from .store.base import Store
 
 log = logging.getLogger(__name__)
@@ -234,6 +234,7 @@ def ingest(
     """
     report = IngestReport()
     _resume_provenance(store, report)
+    resume_stories(store)
     stream = _raw_stream(inputs, max_bytes=settings.max_input_bytes)
     head = list(islice(stream, settings.parallel_threshold))
     workers = min(settings.workers, os.cpu_count() or 1)

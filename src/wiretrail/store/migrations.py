@@ -298,6 +298,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        9,
+        "units stored but not yet clustered, so a crash between a batch and its story pass is resumed",
+        (
+            """CREATE TABLE stories_pending (
+                unit_key TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                features {JSON} NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -167,6 +167,10 @@ class SQLiteStore:
                         [(key, doc.id) for key in analyzed.terms],
                     )
                     ExtractionWriter(conn).write(analyzed)
+                    conn.executemany(
+                        "INSERT INTO stories_pending (unit_key, doc_id, features) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [(f.key, doc.id, json.dumps(f.to_dict())) for f in analyzed.story_features],
+                    )
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 conn.executemany(

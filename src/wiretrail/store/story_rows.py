@@ -61,6 +61,9 @@ class StoryTables:
             self.conn.execute(self._sql("DELETE FROM stories WHERE id = ?"), (old,))
         if update.units:
             self.conn.executemany(
+                self._sql("DELETE FROM stories_pending WHERE unit_key = ?"), [(key,) for key, _doc, _story in update.units]
+            )
+            self.conn.executemany(
                 self._sql(
                     "INSERT INTO story_units (unit_key, doc_id, story_id) VALUES (?, ?, ?) "
                     "ON CONFLICT (unit_key) DO UPDATE SET story_id = excluded.story_id"
@@ -109,6 +112,11 @@ class StoryTables:
         else:
             sql, params = "SELECT unit_key, doc_id, story_id FROM story_units WHERE story_id = ? ORDER BY unit_key", (story_id,)
         return [tuple(r) for r in self.conn.execute(self._sql(sql), params).fetchall()]
+
+    def pending(self) -> list[dict]:
+        """Features of units stored but not yet clustered, in the order they were stored."""
+        rows = self.conn.execute(self._sql("SELECT features FROM stories_pending ORDER BY rowid")).fetchall()
+        return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]
 
     def clustered_docs(self, doc_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()

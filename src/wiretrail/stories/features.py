@@ -89,6 +89,29 @@ class StoryFeatures:
     def term_weights(self) -> dict[str, float]:
         return dict(self.terms)
 
+    def to_dict(self) -> dict:
+        """JSON-ready: kept in the store until the unit is clustered (a crash in between is resumed)."""
+        out: dict = {}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> StoryFeatures:
+        def pairs(v):
+            return tuple(tuple(p) for p in v)
+
+        def day(v):
+            return date.fromisoformat(v) if v else None
+
+        return cls(
+            key=d["key"], terms=pairs(d["terms"]), lead_terms=pairs(d["lead_terms"]), entities=pairs(d["entities"]),
+            lead_entities=tuple(d["lead_entities"]), places=pairs(d["places"]), numbers=tuple(d["numbers"]),
+            years=tuple(d["years"]), day=day(d["day"]), first_day=day(d["first_day"]), last_day=day(d["last_day"]),
+            title=d["title"], event_types=tuple(d["event_types"]),
+        )  # fmt: skip
+
 
 # -- 1. words ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from ..model import AnalyzedDocument
 from ..store.base import Store
 from ..store.story_rows import StoryRow, StoryUpdate
 from .cluster import ClusterState, StoryClusterer
-from .features import segment_features
+from .features import StoryFeatures, segment_features
 
 
 # The clusterer of the last store this process updated, kept between batches so that its caches
@@ -42,6 +42,15 @@ def update_stories(store: Store, documents: Sequence[AnalyzedDocument]) -> int:
         if doc.extraction is not None
         for f in (doc.story_features or segment_features(doc))
     ]
+    return assign_units(store, units)
+
+
+def resume_stories(store: Store) -> int:
+    """Cluster units a stopped ingest stored but did not get to cluster."""
+    return assign_units(store, [StoryFeatures.from_dict(d) for d in store.story_tables.pending()])
+
+
+def assign_units(store: Store, units: Sequence[StoryFeatures]) -> int:
     if not units:
         return 0
     clusterer = _clusterer(store)
