@@ -534,12 +534,12 @@ def figures(
         raise typer.Exit(1)
 
 
-def _story_docs(store, story: str) -> frozenset[str]:
-    """The documents of the one story whose id starts with `story`; exits naming the problem."""
+def _resolve_story(store, story: str):
+    """The one story whose id starts with `story`; exits naming the problem otherwise."""
     found = [s for s in list_stories(store) if s.id.startswith(story)]
     if len(found) != 1:
         raise _fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
-    return frozenset(found[0].doc_ids)
+    return found[0]
 
 
 def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -> None:
@@ -627,7 +627,7 @@ def timeline(
         raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
     store = _open()
     try:
-        docs = _story_docs(store, story) if story else None
+        docs = frozenset(_resolve_story(store, story).doc_ids) if story else None
         query = TimelineQuery(
             since=_day(since, "--since"), until=_day(until, "--until"), type=type, entity=entity, place=place,
             doc_ids=docs, limit=limit,
@@ -687,12 +687,7 @@ def brief(
         raise _fail(f"unknown format {format!r}; choose one of md, html", 2)
     store = _open()
     try:
-        story_id = None
-        if story:
-            found = [s.id for s in list_stories(store) if s.id.startswith(story)]
-            if len(found) != 1:
-                raise _fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
-            story_id = found[0]
+        story_id = _resolve_story(store, story).id if story else None
         result = build_briefing(store, story=story_id, since=_day(since, "--since"), until=_day(until, "--until"))
     finally:
         store.close()

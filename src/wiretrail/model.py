@@ -10,6 +10,7 @@ This module does no I/O and imports nothing else of wiretrail.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -156,6 +157,14 @@ class Segment:
     @property
     def id(self) -> str:
         return f"{self.doc_id}:{self.index}"
+
+
+def segment_at(segments: Sequence[Segment], pos: int) -> Segment | None:
+    """The segment holding character `pos` of its document, or None."""
+    for seg in segments:
+        if seg.start <= pos < seg.end:
+            return seg
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..model import Document, Extraction, Segment, Sentence
 from .entities import entity_spans, person_roles, split_joined_names
-from .events import SegmentDay, find_events
+from .events import find_events
 from .figures import find_figures
 from .places import find_places
 from .quotes import find_quotes
@@ -38,8 +38,7 @@ def extract_document(
     # 4. figures: what is counted, who says so
     figures = find_figures(text, spans, entities)
     # 5. events, dated by their segment
-    days = [SegmentDay(s.start, s.end, s.reference_date) for s in segments]
-    events = find_events(document.id, text, spans, entities, places, days)
+    events = find_events(document.id, text, spans, entities, places, segments)
     return Extraction(
         entities=tuple(entities),
         roles=tuple(roles),

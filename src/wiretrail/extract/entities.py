@@ -102,7 +102,7 @@ def _acronyms(text: str, ner: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     document names ('International Campaign to Ban Landmines' ... 'the ICBL'), or written
     after 'the' ('the ICBL hoped')."""
     known = {(s, e) for s, e, _ in ner}
-    initials = {_initials_any(text[s:e]) for s, e, label in ner if label == "ORG"}
+    initials = {names.initials(text[s:e], min_words=1) for s, e, label in ner if label == "ORG"}
     found = []
     for m in ACRONYM_WORD.finditer(text):
         word = m.group(1)
@@ -207,13 +207,9 @@ def _acronyms_joined(spans: list[EntitySpan]) -> list[EntitySpan]:
     for i, span in enumerate(spans[:-1]):
         nxt = spans[i + 1]
         if span.label == nxt.label == EntityType.ORG.value and 0 < nxt.start - span.end <= 2:
-            if names.ACRONYM.match(nxt.text) and names.fold(nxt.text) == _initials_any(span.text):
+            if names.ACRONYM.match(nxt.text) and names.fold(nxt.text) == names.initials(span.text, min_words=1):
                 out[i] = _with_key(span, names.org_key(nxt.text))
     return out
-
-
-def _initials_any(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s-]+", names.clean_name(name)) if w[:1].isupper()).lower()
 
 
 def person_roles(text: str, spans: Sequence[EntitySpan]) -> list[EntityRole]:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 
-from ..model import DatePrecision, EntitySpan, Event, Evidence, PlaceMatch
+from ..model import DatePrecision, EntitySpan, Event, Evidence, PlaceMatch, Segment, segment_at
 from .when import find_when
 
 EVENT_TRIGGERS: dict[str, str] = {
@@ -49,22 +47,13 @@ TARGET_WINDOW = 80  # characters after a trigger in which its targets are named
 SUMMARY_MAX_CHARS = 320  # a long news sentence whole; longer ones are cut at a word
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentDay:
-    """The stretch of text a segment covers and the day it was written (None when undated)."""
-
-    start: int
-    end: int
-    day: date | None
-
-
 def find_events(
     doc_id: str,
     text: str,
     sentences: Sequence[tuple[int, int]],
     entities: Sequence[EntitySpan],
     places: Sequence[PlaceMatch],
-    segments: Sequence[SegmentDay],
+    segments: Sequence[Segment],
 ) -> list[Event]:
     """Events of one document, at most MAX_EVENTS_PER_SENTENCE per sentence."""
     events: list[Event] = []
@@ -75,9 +64,10 @@ def find_events(
             if m := pattern.search(sentence):
                 found.append((s_start + m.start(), s_start + m.end(), kind))
         found.sort()
+        segment = segment_at(segments, s_start)
+        day = segment.reference_date if segment else None  # the day 'on Friday' counts back from
         kept = 0
         for t_start, t_end, kind in found:
-            day = _segment_day(segments, s_start)
             event = _event(doc_id, text, (t_start, t_end), kind, (s_start, s_end), entities, places, day)
             if event is not None:
                 events.append(event)
@@ -85,13 +75,6 @@ def find_events(
                 if kept == MAX_EVENTS_PER_SENTENCE:
                     break
     return events
-
-
-def _segment_day(segments: Sequence[SegmentDay], pos: int):
-    for seg in segments:
-        if seg.start <= pos < seg.end:
-            return seg.day
-    return None
 
 
 def _event(doc_id, text, trigger, kind, sentence, entities, places, day) -> Event | None:

@@ -64,9 +64,11 @@ def person_key(name: str) -> str:
     return f"PERSON|{surname}|{first}"
 
 
-def initials(name: str) -> str:
+def initials(name: str, *, min_words: int = INITIALS_MIN_WORDS) -> str:
+    """Initials of the capitalised words ('International Campaign to Ban Landmines' -> 'icbl'),
+    '' for names with fewer than `min_words` of them."""
     words = [w for w in re.split(r"[\s-]+", clean_name(name)) if w[:1].isupper()]
-    return "".join(w[0] for w in words).lower() if len(words) >= INITIALS_MIN_WORDS else ""
+    return "".join(w[0] for w in words).lower() if len(words) >= min_words else ""
 
 
 def org_key(name: str) -> str:
@@ -80,3 +82,26 @@ def org_key(name: str) -> str:
 def group_key(name: str) -> str:
     key = fold(clean_name(name))
     return f"GROUP|{key[:-1] if key.endswith('s') and len(key) > 4 else key}"
+
+
+# Adjectives of the countries news names most, for matching roles ('Ukrainian President' is the
+# 'President of Ukraine') and figures' subjects ('North Korean troops').
+DEMONYMS = {
+    "ukrainian": "ukraine", "russian": "russia", "german": "germany", "french": "france",
+    "british": "uk", "american": "us", "us": "us", "u.s.": "us", "chinese": "china",
+    "north korean": "north korea", "south korean": "south korea", "polish": "poland",
+    "belarusian": "belarus", "turkish": "turkey", "iranian": "iran", "israeli": "israel",
+    "georgian": "georgia", "hungarian": "hungary", "italian": "italy", "japanese": "japan",
+    "dutch": "netherlands", "finnish": "finland", "swedish": "sweden", "estonian": "estonia",
+    "latvian": "latvia", "lithuanian": "lithuania", "moldovan": "moldova", "romanian": "romania",
+    "canadian": "canada", "australian": "australia", "indian": "india", "syrian": "syria",
+}  # fmt: skip
+
+
+def role_key(role: str) -> str:
+    """'Ukrainian President' and 'President of Ukraine' are one role."""
+    text = role.lower().replace("’s", "").replace("'s", "")
+    for demonym in sorted(DEMONYMS, key=len, reverse=True):
+        text = text.replace(demonym, DEMONYMS[demonym])
+    words = sorted(fold(w) for w in text.replace("-", " ").split() if fold(w) not in {"of", "the", "a"})
+    return " ".join(words)

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..extract.names import fold
+from ..extract.names import DEMONYMS, fold
 from ..model import Figure
 from ..store.base import Store
-from ..store.facts import DEMONYMS, FactQuery
+from ..store.facts import FactQuery
 
 PREPOSITIONS = frozenset("in at to from of on for into near".split())
 STOP = frozenset("the a an more than some about over up new other additional".split())

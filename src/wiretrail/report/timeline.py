@@ -86,7 +86,7 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
     """Events merged across reports, ordered by the day they happened; undated ones last."""
     events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
     events = [e for e in events if _wanted(e, query)]
-    times = _report_times(store, {e.doc_id for e in events})
+    times = store.facts.report_times()
     reports = [Report(e, _time_of(times, e)) for e in events]
     reports.sort(key=lambda r: (_sortable(r.reported_at), r.event.doc_id or "", r.event.id))
     rows: list[TimelineRow] = []
@@ -148,10 +148,6 @@ def _same_event(row: TimelineRow, report: Report) -> bool:
         return True
     # against the row's first reports only: later ones are copies of them or of each other
     return max(dice(r.terms, report.terms) for r in row.reports[:COMPARED_REPORTS]) >= SAME_EVENT_SIMILARITY
-
-
-def _report_times(store: Store, doc_ids: set[str | None]) -> dict:
-    return store.facts.report_times()
 
 
 def _time_of(times: dict, event: Event) -> Timestamp | None:

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
-from ..model import AnalyzedDocument, EntitySpan, EntityType, PlaceMatch, Segment
+from ..model import AnalyzedDocument, EntitySpan, EntityType, PlaceMatch, Segment, segment_at
 from . import rows
 
 
@@ -86,7 +86,7 @@ class ExtractionWriter:
                 (
                     item_id(doc.id, "figure", f.start, f.end), doc.id, f.start, f.end, f.text, f.subject,
                     f.value_low, f.value_high, f.unit, f.vague, f.attributed_to,
-                    _iso(_segment_day(analyzed.segments, f.start)), f.sentence_start, f.sentence_end,
+                    rows._iso(_segment_day(analyzed.segments, f.start)), f.sentence_start, f.sentence_end,
                 )
                 for f in ex.figures
             ],
@@ -97,7 +97,7 @@ class ExtractionWriter:
             "place, place_entity_id, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
                 (
-                    e.id, doc.id, e.type, _iso(e.date), e.date_precision.value if e.date_precision else None,
+                    e.id, doc.id, e.type, rows._iso(e.date), e.date_precision.value if e.date_precision else None,
                     e.summary, json.dumps(list(e.actors)), json.dumps(list(e.targets)), e.place,
                     _place_entity(e.place, ex.places, place_keys, ids),
                     json.dumps([[v.doc_id, v.start, v.end] for v in e.evidence]),
@@ -190,23 +190,12 @@ def _place_entity(name, places, place_keys, ids) -> str | None:
     return None
 
 
-def _segment_at(segments: Sequence[Segment], pos: int) -> Segment | None:
-    for seg in segments:
-        if seg.start <= pos < seg.end:
-            return seg
-    return None
-
-
 def _segment_day(segments: Sequence[Segment], pos: int) -> date | None:
-    seg = _segment_at(segments, pos)
+    seg = segment_at(segments, pos)
     return seg.reference_date if seg else None
 
 
 def _said_at(analyzed: AnalyzedDocument, pos: int) -> str | None:
-    seg = _segment_at(analyzed.segments, pos)
+    seg = segment_at(analyzed.segments, pos)
     stamp = (seg.posted_at if seg else None) or analyzed.document.published
     return stamp.isoformat() if stamp else None
-
-
-def _iso(value: date | None) -> str | None:
-    return rows._iso(value)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from ..extract.names import fold
+from ..extract.names import role_key
 from ..model import DatePrecision, Entity, Event, Evidence, Figure, Mention, Quote, Timestamp
 from .rows import _date, _timestamp
 
@@ -242,24 +242,3 @@ def _canonical(forms: list[tuple[str, int]]) -> str | None:
         return None
     longest = max(len(f.split()) for f, _ in forms)
     return max(((n, f) for f, n in forms if len(f.split()) == longest), key=lambda t: (t[0], -len(t[1])))[1]
-
-
-DEMONYMS = {
-    "ukrainian": "ukraine", "russian": "russia", "german": "germany", "french": "france",
-    "british": "uk", "american": "us", "us": "us", "u.s.": "us", "chinese": "china",
-    "north korean": "north korea", "south korean": "south korea", "polish": "poland",
-    "belarusian": "belarus", "turkish": "turkey", "iranian": "iran", "israeli": "israel",
-    "georgian": "georgia", "hungarian": "hungary", "italian": "italy", "japanese": "japan",
-    "dutch": "netherlands", "finnish": "finland", "swedish": "sweden", "estonian": "estonia",
-    "latvian": "latvia", "lithuanian": "lithuania", "moldovan": "moldova", "romanian": "romania",
-    "canadian": "canada", "australian": "australia", "indian": "india", "syrian": "syria",
-}  # fmt: skip
-
-
-def role_key(role: str) -> str:
-    """'Ukrainian President' and 'President of Ukraine' are one role."""
-    text = role.lower().replace("’s", "").replace("'s", "")
-    for demonym in sorted(DEMONYMS, key=len, reverse=True):
-        text = text.replace(demonym, DEMONYMS[demonym])
-    words = sorted(fold(w) for w in text.replace("-", " ").split() if fold(w) not in {"of", "the", "a"})
-    return " ".join(words)
