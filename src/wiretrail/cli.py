@@ -696,6 +696,10 @@ def brief(
         raise typer.Exit(1)
 
 
+# Commands kept in their own modules register on `app` when imported (one line per module).
+from .commands import _registry  # noqa: E402,F401
+
+
 def main() -> None:
     try:
         app()

@@ -54,6 +54,23 @@ class DocumentQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A segment matching a full-text query; `start`/`end` are the segment's offsets in its
+    document's clean text, `snippet` a short excerpt around the best match."""
+
+    doc_id: str
+    segment_index: int
+    start: int
+    end: int
+    snippet: str
+    score: float  # higher is better; comparable within one result list only
+
+    @property
+    def segment_id(self) -> str:
+        return f"{self.doc_id}:{self.segment_index}"
+
+
+@dataclass(frozen=True, slots=True)
 class StoreCounts:
     documents: int
     segments: int
@@ -86,6 +103,8 @@ class Store(Protocol):
     def failures(self, *, limit: int | None = None) -> list[Failure]: ...
 
     def counts(self) -> StoreCounts: ...
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]: ...
 
     # provenance index and links
     def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]: ...

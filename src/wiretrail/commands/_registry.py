@@ -1,0 +1,3 @@
+"""Imports every command module so its `@app.command()` decorators run; one line per module."""
+
+# ruff: noqa: F401
