@@ -13,20 +13,18 @@ import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.table import Table
 
 from .errors import WiretrailError
+from .model import EntityType
 from .pipeline import IngestReport, ingest as run_ingest
 from .provenance.audit import audit_document
 from .provenance.trace import trace_document
 from .extract.events import EVENT_TRIGGERS
-from .model import EntityType
 from .report.export import (
     EXPORT_FORMATS,
     document_record,
@@ -43,8 +41,24 @@ from .report.figure_table import figure_table, group_records
 from .report.stories import stories as list_stories, story_record
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
-from .settings import Settings, load_settings
-from .store import DocumentQuery, open_store
+from .settings import load_settings
+from .store import DocumentQuery
+
+from .commands.common import (
+    ID_CHARS,
+    check_format,
+    columns,
+    emit,
+    err,
+    fail,
+    open_configured_store,
+    out,
+    print_records,
+    show_progress,
+    state,
+)
+
+ENTITY_TYPES = tuple(t.value for t in EntityType)
 
 app = typer.Typer(
     add_completion=True,
@@ -52,40 +66,6 @@ app = typer.Typer(
     help="wiretrail: news copies in, one sourced, deduplicated record out.",
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-LIST_FORMATS = ("table", "json", "ndjson")
-ENTITY_TYPES = tuple(t.value for t in EntityType)
-ID_CHARS = 10  # ids are shown this long in tables: enough to type as a prefix; json has them whole
-LONG_TEXT_WIDTH = 60  # titles and sentences wrap at this width instead of squeezing the rest
-_SHORT_COLUMNS = {  # never wrapped nor squeezed below this width
-    "id": ID_CHARS, "published": 16, "kind": 12, "segments": 8, "relation": 15, "score": 5,
-    "shared passages": 15, "first": 7, "at": 19, "value": 13, "as of": 10, "first seen": 10, "last seen": 10, "docs": 4, "stage": 6, "copies": 6, "sources": 7,
-}  # fmt: skip
-
-
-def _columns(*names: str) -> list[Column]:
-    """Short fields keep their width; long text shares the rest and is cut with an ellipsis."""
-    return [
-        Column(n, no_wrap=True, min_width=_SHORT_COLUMNS[n])
-        if n in _SHORT_COLUMNS
-        else Column(n, overflow="ellipsis", max_width=LONG_TEXT_WIDTH)
-        for n in names
-    ]
-
-
-class _State:
-    settings: Settings = Settings()
-    quiet: bool = False
-
-
-state = _State()
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"error: {message}", markup=False, highlight=False)
-    return typer.Exit(code)
 
 
 @app.callback()
@@ -100,19 +80,8 @@ def main_options(
     try:
         state.settings = load_settings(config=config, overrides={"db": db})
     except WiretrailError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     state.quiet = quiet or bool(os.environ.get("NO_COLOR"))
-
-
-def _open():
-    try:
-        return open_store(state.settings.db)
-    except WiretrailError as exc:
-        raise _fail(str(exc), 2) from exc
-
-
-def _show_progress() -> bool:
-    return not state.quiet and err.is_terminal
 
 
 @app.command()
@@ -127,16 +96,16 @@ def ingest(
     settings = state.settings
     if workers is not None:
         settings = settings.with_overrides("argument", {"workers": workers})
-    store = _open()
+    store = open_configured_store()
     try:
-        if _show_progress():
+        if show_progress():
             with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed} inputs"), TimeElapsedColumn(), console=err, transient=True) as bar:
                 task = bar.add_task("ingesting", total=None)
                 report = run_ingest(store, paths, settings=settings, progress=lambda r: bar.update(task, completed=r.inputs))
         else:
             report = run_ingest(store, paths, settings=settings)
     except WiretrailError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         store.close()
     for failure in report.failures:
@@ -165,8 +134,8 @@ def docs(
 
     Example: wiretrail docs --kind live-blog
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         documents = list(store.documents(DocumentQuery(kind=kind, limit=limit)))
         seg_counts = store.segment_counts()
@@ -179,36 +148,12 @@ def docs(
         record["segments"] = seg_counts.get(doc.id, 0)
         record["flags"] = list(doc.flags)
         rows.append(record)
-    _emit(
+    emit(
         rows, format, ("id", "title", "outlet", "published", "kind", "segments", "flags"),
         lambda r: (r["id"][:ID_CHARS], r["title"] or "", r["outlet"] or "", r["published"] or "", r["kind"], str(r["segments"]), ", ".join(r["flags"])),
     )  # fmt: skip
     if not rows:
         raise typer.Exit(1)
-
-
-def _check_format(format: str) -> None:
-    if format not in LIST_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(LIST_FORMATS)}", 2)
-
-
-def _emit(rows: list[dict], format: str, columns: tuple[str, ...], cells: Callable[[dict], tuple[str, ...]]) -> None:
-    """Rows as a table for people, or as JSON / JSON Lines for programs."""
-    if format != "table":
-        _print_records(rows, format)
-        return
-    table = Table(*_columns(*columns))
-    for r in rows:
-        table.add_row(*cells(r))
-    out.print(table)
-
-
-def _print_records(rows: list[dict], format: str) -> None:
-    if format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for r in rows:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -220,7 +165,7 @@ def show(
 
     Example: wiretrail show 3f2a
     """
-    store = _open()
+    store = open_configured_store()
     try:
         resolved = _resolve(store, doc_id)
         doc = store.document(resolved)
@@ -256,8 +201,8 @@ def export(
     Example: wiretrail export --format jsonl --out out/
     """
     if format not in EXPORT_FORMATS:
-        raise _fail(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}", 2)
-    store = _open()
+        raise fail(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}", 2)
+    store = open_configured_store()
     try:
         counts = run_export(store, out_dir, format=format)
     finally:
@@ -276,8 +221,8 @@ def links(
 
     Example: wiretrail links --relation shares-passages
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         if doc_id is not None:
             doc_id = _resolve(store, doc_id)
@@ -286,7 +231,7 @@ def links(
     finally:
         store.close()
     rows = [link_record(link) for link in found]
-    _emit(
+    emit(
         rows, format, ("from (copy)", "to (source)", "relation", "score", "shared passages", "first"),
         lambda r: (
             f"{r['from_doc'][:ID_CHARS]} {titles.get(r['from_doc'], '')}", f"{r['to_doc'][:ID_CHARS]} {titles.get(r['to_doc'], '')}",
@@ -303,7 +248,7 @@ def _resolve(store, doc_id: str) -> str:
     matches = store.resolve_id(doc_id)
     if len(matches) != 1:
         problem = "no document has" if not matches else f"{len(matches)} documents have"
-        raise _fail(f"{problem} an id starting with {doc_id!r}")
+        raise fail(f"{problem} an id starting with {doc_id!r}")
     return matches[0]
 
 
@@ -316,11 +261,11 @@ def provenance(
 
     Example: wiretrail provenance 93f1:12
     """
-    _check_format(format)
+    check_format(format)
     doc_part, _, seg_part = target.partition(":")
     if seg_part and not seg_part.isdigit():
-        raise _fail(f"segment {seg_part!r} is not a number: use DOC:SEGMENT, e.g. {doc_part}:3", 2)
-    store = _open()
+        raise fail(f"segment {seg_part!r} is not a number: use DOC:SEGMENT, e.g. {doc_part}:3", 2)
+    store = open_configured_store()
     try:
         doc_id = _resolve(store, doc_part)
         traces = trace_document(store, doc_id, segment_index=int(seg_part) if seg_part else None)
@@ -335,7 +280,7 @@ def provenance(
         }
         for t in traces
     ]  # fmt: skip
-    _emit(
+    emit(
         rows, format, ("sentence", "first seen", "copies", "sources"),
         lambda r: (
             r["text"], "unknown" if r["first_seen"] is None else f"{r['first_seen']['at']} {r['first_seen']['doc_id'][:ID_CHARS]}",
@@ -356,7 +301,7 @@ def audit(
 
     Example: wiretrail audit 6717 --format json
     """
-    store = _open()
+    store = open_configured_store()
     try:
         result = audit_document(store, _resolve(store, doc_id), embeddings=embeddings or None)
     finally:
@@ -389,14 +334,14 @@ def failures(
 
     Example: wiretrail failures --limit 10
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         found = store.failures(limit=limit)
     finally:
         store.close()
     rows = [{"at": f.at.isoformat(timespec="seconds"), "source": f.source, "stage": f.stage, "error": f.error} for f in found]
-    _emit(rows, format, ("at", "source", "stage", "error"), lambda r: (r["at"], r["source"], r["stage"], r["error"]))
+    emit(rows, format, ("at", "source", "stage", "error"), lambda r: (r["at"], r["source"], r["stage"], r["error"]))
 
 
 # -- extracted facts ------------------------------------------------------------------------------
@@ -408,7 +353,7 @@ def _day(value: Optional[str], option: str) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD", 2) from None
+        raise fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD", 2) from None
 
 
 @app.command()
@@ -423,17 +368,17 @@ def entities(
 
     Example: wiretrail entities --type PERSON --query Zelensky
     """
-    _check_format(format)
+    check_format(format)
     if type is not None and type.upper() not in ENTITY_TYPES:
-        raise _fail(f"unknown entity type {type!r}; choose one of {', '.join(ENTITY_TYPES)}", 2)
-    store = _open()
+        raise fail(f"unknown entity type {type!r}; choose one of {', '.join(ENTITY_TYPES)}", 2)
+    store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
         found = store.facts.entities(FactQuery(doc_id=doc, type=type, text=query, limit=limit))
     finally:
         store.close()
     rows = [entity_record(e) for e in found]
-    _emit(
+    emit(
         rows, format, ("id", "name", "type", "aliases", "roles", "mentions", "docs"),
         lambda r: (r["id"][:ID_CHARS], r["name"], r["type"], ", ".join(r["aliases"]), "; ".join(r["roles"]),
                    str(r["mentions"]), str(r["documents"])),
@@ -452,14 +397,14 @@ def places(
 
     Example: wiretrail places --format json
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         found = store.facts.entities(FactQuery(type="PLACE"))
     finally:
         store.close()
     rows = [entity_record(e) for e in found if not unresolved or e.lat is None][:limit]
-    _emit(
+    emit(
         rows, format, ("id", "name", "lat", "lon", "country", "kind", "mentions"),
         lambda r: (r["id"][:ID_CHARS], r["name"], _coord(r["lat"]), _coord(r["lon"]), r["country"] or "",
                    ("unresolved" if r["lat"] is None else (r["feature"] or "") + (" ~" if r["approximate"] else "")),
@@ -485,15 +430,15 @@ def quotes(
 
     Example: wiretrail quotes --speaker Rutte
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
         found = store.facts.quotes(FactQuery(doc_id=doc, text=speaker, since=_day(since, "--since"), limit=limit))
     finally:
         store.close()
     rows = [quote_record(q) for q in found]
-    _emit(
+    emit(
         rows, format, ("quote", "speaker", "doc", "at"),
         lambda r: (r["text"], r["speaker"] or "(unknown)", r["doc_id"][:ID_CHARS], r["said_at"] or ""),
     )  # fmt: skip
@@ -514,18 +459,18 @@ def figures(
 
     Example: wiretrail figures --about troops --conflicts
     """
-    _check_format(format)
+    check_format(format)
     if conflicts:
         _figure_conflicts(about, limit, format)
         return
-    store = _open()
+    store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
         found = store.facts.figures(FactQuery(doc_id=doc, text=about, since=_day(since, "--since"), limit=limit))
     finally:
         store.close()
     rows = [figure_record(f) for f in found]
-    _emit(
+    emit(
         rows, format, ("subject", "value", "unit", "says", "as of", "doc"),
         lambda r: (r["subject"], _value(r), r["unit"] or "", r["attributed_to"] or "", r["as_of"] or "",
                    r["doc_id"][:ID_CHARS]),
@@ -538,23 +483,23 @@ def _resolve_story(store, story: str):
     """The one story whose id starts with `story`; exits naming the problem otherwise."""
     found = [s for s in list_stories(store) if s.id.startswith(story)]
     if len(found) != 1:
-        raise _fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
+        raise fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
     return found[0]
 
 
 def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -> None:
-    store = _open()
+    store = open_configured_store()
     try:
         groups = group_records(figure_table(store, about=about, conflicts_only=True)[:limit])
     finally:
         store.close()
     if format != "table":
-        _print_records(groups, format)
+        print_records(groups, format)
     else:
         for g in groups:
             why = Counter(d["why"] for d in g["differences"])
             out.print(f"{g['subject']} ({g['unit'] or 'count'}): {', '.join(f'{n} {w}' for w, n in why.items())}", markup=False, highlight=False)
-            table = Table(*_columns("value", "says", "as of", "subject", "doc"))
+            table = Table(*columns("value", "says", "as of", "subject", "doc"))
             for f in g["figures"]:
                 table.add_row(_value(f), f["attributed_to"] or "", f["as_of"] or "", f["subject"], f["doc_id"][:ID_CHARS])
             out.print(table)
@@ -588,10 +533,10 @@ def events(
 
     Example: wiretrail events --since 2024-12-01 --type ATTACK
     """
-    _check_format(format)
+    check_format(format)
     if type is not None and type.upper() not in EVENT_TRIGGERS:
-        raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
-    store = _open()
+        raise fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
+    store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
         query = FactQuery(doc_id=doc, type=type, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit)
@@ -599,7 +544,7 @@ def events(
     finally:
         store.close()
     rows = [event_record(e) for e in found]
-    _emit(
+    emit(
         rows, format, ("date", "type", "place", "actors", "summary"),
         lambda r: (r["date"] or "undated", r["type"], r["place"] or "", ", ".join(r["actors"]), r["summary"]),
     )  # fmt: skip
@@ -622,10 +567,10 @@ def timeline(
 
     Example: wiretrail timeline --entity Rutte --since 2024-12-01
     """
-    _check_format(format)
+    check_format(format)
     if type is not None and type.upper() not in EVENT_TRIGGERS:
-        raise _fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
-    store = _open()
+        raise fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
+    store = open_configured_store()
     try:
         docs = frozenset(_resolve_story(store, story).doc_ids) if story else None
         query = TimelineQuery(
@@ -635,7 +580,7 @@ def timeline(
         rows = timeline_records(run_timeline(store, query))
     finally:
         store.close()
-    _emit(
+    emit(
         rows, format, ("date", "type", "place", "what", "first report", "sources", "independent"),
         lambda r: (r["date"] or "undated", r["type"], r["place"] or "", r["summary"],
                    f"{r['first_report']['doc_id'][:ID_CHARS]} {r['first_report']['at'] or ''}",
@@ -656,14 +601,14 @@ def stories_command(
 
     Example: wiretrail stories --since 2024-12-01
     """
-    _check_format(format)
-    store = _open()
+    check_format(format)
+    store = open_configured_store()
     try:
         found = list_stories(store, since=_day(since, "--since"), until=_day(until, "--until"))[:limit]
     finally:
         store.close()
     rows = [story_record(s) for s in found]
-    _emit(
+    emit(
         rows, format, ("id", "title", "first seen", "last seen", "segments", "docs", "sources"),
         lambda r: (r["id"][:ID_CHARS], r["title"] or "", r["first_seen"] or "", r["last_seen"] or "",
                    str(r["segments"]), str(r["documents"]), str(r["independent_sources"])),
@@ -684,8 +629,8 @@ def brief(
     Example: wiretrail brief --since 2024-12-01 --format html > brief.html
     """
     if format not in ("md", "html"):
-        raise _fail(f"unknown format {format!r}; choose one of md, html", 2)
-    store = _open()
+        raise fail(f"unknown format {format!r}; choose one of md, html", 2)
+    store = open_configured_store()
     try:
         story_id = _resolve_story(store, story).id if story else None
         result = build_briefing(store, story=story_id, since=_day(since, "--since"), until=_day(until, "--until"))
@@ -696,8 +641,8 @@ def brief(
         raise typer.Exit(1)
 
 
-# Commands kept in their own modules register on `app` when imported (one line per module).
-from .commands import _registry  # noqa: E402,F401
+# Commands kept in their own modules (wiretrail.commands.*): they import only
+# wiretrail.commands.common, and are added here, one line each.
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""CLI commands that live in their own modules (server, batch, sources, maintenance).
+"""CLI commands kept in their own modules (server, batch, sources, maintenance).
 
-Each module imports `app` and the shared helpers from `wiretrail.cli` and registers its commands
-with `@app.command()`; `wiretrail.cli` imports the modules at its end, so `app` exists by then.
+A module here defines plain Typer command functions (or a `typer.Typer()` group) using only
+`wiretrail.commands.common`; `wiretrail.cli` adds each to `app` with one line, e.g.
+`app.command()(serve)` or `app.add_typer(sources_app, name="sources")`.
 """
