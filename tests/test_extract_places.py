@@ -202,3 +202,42 @@ def test_the_cache_round_trips_and_a_corrupt_file_is_ignored(tmp_path: Path):
     path.write_bytes(path.read_bytes()[:1000])  # a writer killed mid-file (or a stray edit)
     assert gz._read_cache(path) is None
     assert gz._read_cache(tmp_path / "missing.marshal") is None
+
+
+# ---------------------------------------------------------------- names inside names, set forms
+
+
+def test_counties_and_towns_inside_organisation_names():
+    text = "Deputies of the Walker County Sheriff's Office and staff of the University of Nebraska-Lincoln met."
+    found = find_places(text, ents(text, ("the Walker County Sheriff's Office", "ORG"), ("the University of Nebraska-Lincoln", "ORG")), nested=True)
+    walker = only(found, "Walker County")
+    assert walker.lat is not None and walker.country == "US"
+    nebraska = only(found, "Nebraska")
+    assert near(nebraska, 41.5, -99.8)  # the state, from the hyphenated name
+    plain = find_places(text, ents(text, ("the Walker County Sheriff's Office", "ORG")))
+    assert plain == []  # without `nested`, an organisation's name says who, not where
+
+
+def test_set_forms_around_a_place_name():
+    text = "Taxes rose across the Province of Ontario. Ships waited in Boston Harbor and the Las Vegas Valley grew."
+    found = find_places(text, ents(text, ("the Province of Ontario", "GPE"), ("Boston Harbor", "LOC"), ("the Las Vegas Valley", "LOC")))
+    ontario = only(found, "Province of Ontario")
+    assert (ontario.country, ontario.feature) == ("CA", "region")  # not Ontario, California
+    assert near(only(found, "Boston Harbor"), 42.36, -71.06)
+    assert near(only(found, "Las Vegas Valley"), 36.17, -115.14)
+
+
+def test_towns_ner_called_people_behind_a_telling_noun():
+    text = "About 55 Gainesville residents marched on Friday. Earlier Tbilisi announced talks."
+    found = find_places(text, ents(text, ("Gainesville", "PERSON"), ("Tbilisi", "PERSON")))
+    assert only(found, "Gainesville").country == "US"
+    assert near(only(found, "Tbilisi"), 41.69, 44.83)  # a capital speaking for its government
+    quiet = "Gainesville wrote a letter."  # no telling noun, no verb of saying: a person
+    assert find_places(quiet, ents(quiet, ("Gainesville", "PERSON"))) == []
+
+
+def test_a_state_name_is_the_state_not_a_small_town_of_that_name():
+    text = "Officials in Richmond, Virginia and in Maryland said the launch was seen from a base in California."
+    found = find_places(text, ents(text, ("Richmond", "GPE"), ("Virginia", "GPE"), ("Maryland", "GPE"), ("California", "GPE")))
+    california = only(found, "California")
+    assert california.feature == "region" and near(california, 37.25, -119.75)

@@ -34,6 +34,8 @@ MISLABEL_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT"}
 MISLABEL_MIN_POPULATION = 100_000  # a non-place NER span is taken for a city only if the city
 # is this big (or a cue like 'city of' says so): smaller towns share names with people
 NESTED_MIN_POPULATION = 100_000  # a city named inside an organisation's name counts this big
+NESTED_OF_MIN_POPULATION = 10_000  # ...or this big right after 'of' ('Concrete Products of
+# Wallingford'): 'X of <town>' names where a business or a club is; LGL +? (evals/geoparsing.py)
 UNLABELLED_MIN_POPULATION = 50_000  # the same for capitalised words NER did not tag at all
 QUALIFIER_WINDOW = 60  # chars after a mention in which 'in Ukraine's eastern Donetsk region'
 # or ', Ga.' qualifies it
@@ -51,6 +53,8 @@ W_CONTAINS = 1.5  # a region or country holding places the text names ('Georgia'
 # added to log10(population) / 7; a region's population is the sum of its towns'
 FEATURE_PRIOR = {"country": 2.5, "region": 1.0, "county": -0.2, "sea": 2.0, "other": 2.0, "city": 0.0}
 W_BARE_COUNTY = -0.5  # 'Washington' alone is seldom Washington County
+W_SHADOWED = -3.0  # a town bearing a state's own name, unqualified (`_shadowed`)
+SHADOW_RATIO = 100  # ...when the state is this many times bigger
 W_HOME = 1.0  # the candidate lies in the text's home region (see `_home_region`)
 HOME_MIN_VOTES = 1.0  # a home region needs one unambiguous name's worth of support (or the dateline)...
 HOME_MIN_SHARE = 0.25  # ...and this share of all the votes: local news stays in one state
@@ -87,6 +91,17 @@ _CUE_BEFORE = re.compile(
     r"|city of|town of|village of|region of|port of|capital of|district of|province of)\s+(?:the\s+)?)$",
     re.I,
 )
+# Nouns that make the name before them a town: 'Gainesville residents', 'Berea police', 'an
+# Alexandria woman'. Strong cues: a town of any size counts (the gazetteer still has to know it).
+_STRONG_CUE_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:residents?|police|officials|man|woman|boy|girl|teens?|couple|parents|family|families"
+    r"|homeowners?|mayor|city council|town council|city hall|voters|native|fire department|firefighters"
+    r"|neighbou?rhoods?|suburbs?)\b",
+    re.I,
+)
+# A capital or a city of a million speaking for its government: 'Tbilisi announced ...'
+_SPEAKS_AFTER = re.compile(r"\s+(?:says|said|announced|accused|denied|warned|insisted|claimed|rejected|responded)\b")
+METONYM_MIN_POPULATION = 1_000_000
 _STRONG_CUE_BEFORE = re.compile(r"\b(?:city|town|village|region|port|capital|province|district)\s+of\s+$", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*){0,2}")
 _QUALIFIER_GAP = re.compile(
@@ -105,7 +120,9 @@ _COMPASS = frozenset(
     "north south east west northeast northwest southeast southwest northern southern eastern "
     "western central upper lower greater downtown".split()
 )
+_COUNTY_WORD = re.compile(r"\s(?:County|Parish|Borough)$")  # a name that says it is a county
 _NESTED_NAME = re.compile(rf"{_CAPITALISED.pattern}|\b(?:[A-Z]\.){{2,3}}")
+_NOT_ON_EARTH = frozenset({"earth", "the earth", "moon", "the moon", "mars", "the sun", "space", "outer space"})
 _NOT_PLACE_WORDS = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday god christmas easter "
@@ -228,13 +245,15 @@ def _ner_mentions(text: str, entities: Sequence[tuple[int, int, str]], demonyms:
 
 
 def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> list[_Mention]:
-    """Countries, states and big cities named inside ORG/FAC spans."""
+    """Countries, states, counties and big cities named inside ORG/FAC spans: 'the Walker County
+    Fairgrounds', 'the University of Nebraska-Lincoln', 'Concrete Products of Wallingford'."""
     out: list[_Mention] = []
     for start, end, label in entities:
         if label not in ("ORG", "FAC"):
             continue
         for match in _NESTED_NAME.finditer(text, start, end):
             s, e = match.span()
+            after_of = text[max(start, s - 4) : s] == " of "  # '... Association of Western Pennsylvania'
             for s2, e2 in _name_windows(text, s, e):
                 name = text[s2:e2]
                 if gz.demonym_country(name):  # 'American Red Cross'
@@ -243,16 +262,38 @@ def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> lis
                 cands = gz.lookup(name, alternates=False) + [
                     p for p in gz.lookup(name) if p.feature in ("country", "region")
                 ]
-                if any(_prominent(p, False, NESTED_MIN_POPULATION) for p in cands):
+                least = NESTED_OF_MIN_POPULATION if after_of else NESTED_MIN_POPULATION
+                county = _COUNTY_WORD.search(name) is not None and any(p.feature == "county" for p in cands)
+                if county or any(_prominent(p, False, least) for p in cands):
                     out.append(_Mention(s2, e2, name, "nested"))
                     break
     return out
 
 
 def _name_windows(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The longest leading word runs first: 'New Mexico State' -> 'New Mexico State', 'New Mexico', 'New'."""
-    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
-    return [(words[0][0], words[k - 1][1]) for k in range(len(words), 0, -1)]
+    """The longest leading word runs first, then the other runs, longest first, then the parts of a
+    hyphenated word: 'New Mexico State' -> 'New Mexico State', 'New Mexico', 'New', 'Mexico State',
+    'Mexico', 'State'; 'Nebraska-Lincoln' -> 'Nebraska-Lincoln', 'Nebraska', 'Lincoln'. A
+    possessive's ending is dropped ('Tennessee's Methamphetamine Task Force')."""
+    words = [(m.start() + s, m.end() + s - _possessive_length(text[m.start() + s : m.end() + s])) for m in re.finditer(r"\S+", text[s:e])]
+    leading = [(words[0][0], words[k - 1][1]) for k in range(len(words), 0, -1)]
+    inner = [  # the rest, longest first: 'Museum for East Texas Culture' -> ... 'Texas'
+        (words[i][0], words[j][1])
+        for n in range(len(words) - 1, 0, -1)
+        for i in range(1, len(words) - n + 1)
+        for j in (i + n - 1,)
+    ]
+    parts = [
+        (ws + p.start(), ws + p.end())
+        for ws, we in words
+        if "-" in text[ws:we]
+        for p in re.finditer(r"[^-]+", text[ws:we])
+    ]
+    return leading + inner + parts
+
+
+def _possessive_length(word: str) -> int:
+    return 2 if word.endswith(("'s", "’s")) else 0
 
 
 def _split_commas(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -270,6 +311,8 @@ def _mention(text: str, start: int, end: int, source: str) -> _Mention | None:
     if end <= start:
         return None
     surface = text[start:end]
+    if surface.lower() in _NOT_ON_EARTH:
+        return None
     region = False
     in_span = _REGION_IN_SPAN.search(surface)
     if in_span and in_span.start() > 0 and not gz.is_place_name(surface):
@@ -281,7 +324,9 @@ def _mention(text: str, start: int, end: int, source: str) -> _Mention | None:
 
 def _mislabel_is_place(text: str, m: _Mention) -> bool:
     before = text[max(0, m.start - 25) : m.start]
-    strong = m.region or bool(_STRONG_CUE_BEFORE.search(before))
+    strong = m.region or bool(_STRONG_CUE_BEFORE.search(before)) or bool(_STRONG_CUE_AFTER.match(text, m.end))
+    if " " not in m.surface and _SPEAKS_AFTER.match(text, m.end):
+        return any(p.population >= METONYM_MIN_POPULATION for p in gz.lookup(m.surface, alternates=False))
     cue = strong or bool(_CUE_BEFORE.search(before))
     if not cue or " " in m.surface and not strong and not gz.is_place_name(m.surface):
         return False
@@ -309,7 +354,7 @@ def _unlabelled_mentions(text: str, entities: Sequence[tuple[int, int, str]], fo
         if taken.find(1, s, e) >= 0:
             continue
         before = text[max(0, s - 25) : s]
-        strong = bool(_STRONG_CUE_BEFORE.search(before)) or bool(_REGION_AFTER.match(text, e))
+        strong = bool(_STRONG_CUE_BEFORE.search(before)) or bool(_REGION_AFTER.match(text, e)) or bool(_STRONG_CUE_AFTER.match(text, e))
         if not strong and not _CUE_BEFORE.search(before):
             continue
         name = match.group()
@@ -429,7 +474,11 @@ def _find_readings(m: _Mention) -> None:
         m.source, m.surface = "demonym", m.surface
         _find_readings(m)
         return
-    state = gz.us_state_for_abbreviation(m.surface) if "." in m.surface or m.surface.isupper() else None
+    state = (
+        gz.us_state_for_abbreviation(m.surface) or gz.us_state_for_abbreviation(m.surface + ".")  # 'N.Y'
+        if "." in m.surface or m.surface.isupper()
+        else None
+    )
     if state:
         region = gz.region("US", state)
         m.candidates = [region] if region else []
@@ -443,11 +492,48 @@ def _find_readings(m: _Mention) -> None:
     cands = gz.lookup(m.surface)
     if not cands and m.source == "ner":
         cands = gz.lookup(m.surface, spelling=True) or _fuzzy(m.surface)
+    if not cands:
+        cands = _generic_name_readings(m.surface)
     if m.region:
         cands = _as_regions(cands) or cands
     else:  # a city-region ('Tbilisi', 'Moscow') is its city unless the text says 'region'
         cands = [p for p in cands if not _city_region(p, cands)] or cands
     m.candidates = cands
+
+
+# Set forms around a place's name: 'the Town of Groton', 'the Las Vegas Valley', 'Metro
+# Vancouver'. Tried only when the whole name is unknown; the place the name holds is meant.
+_GENERIC_PREFIX = re.compile(r"^(?:(?:Town|City|Village|Township|Borough|County|Province|State|Commonwealth|Port|Metro|Greater|Downtown|Upstate|Downstate)\s+(?:of\s+)?)")
+_PREFIX_FEATURE = {  # what the set form says the place is
+    "province": "region", "state": "region", "commonwealth": "region", "county": "county",
+    "town": "city", "city": "city", "village": "city", "township": "city", "borough": "city",
+}  # fmt: skip
+_GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown)$")
+_WATER_SUFFIX = re.compile(r"\s+(?:River|Harbou?r|Bay|Waterfront)$")
+WATER_TOWN_MIN_POPULATION = 50_000
+_ABBREVIATED = {"d.c.": "Washington", "l.a.": "Los Angeles", "n.y.c.": "New York City", "nyc": "New York City", "s.f.": "San Francisco"}
+
+
+def _generic_name_readings(surface: str) -> list[Place]:
+    if (full := _ABBREVIATED.get(surface.lower())) is not None:
+        return [max((p for p in gz.lookup(full) if p.country == "US"), key=lambda p: p.population)]
+    prefix = _GENERIC_PREFIX.match(surface)
+    bare = _GENERIC_SUFFIX.sub("", surface[prefix.end() :] if prefix else surface)
+    if bare != surface and bare[:1].isupper() and (found := gz.lookup(bare)):
+        feature = _PREFIX_FEATURE.get(prefix.group().split()[0].lower()) if prefix else None
+        return [p for p in found if p.feature == feature] if feature else found
+    # water named after its town: 'Boston Harbor', 'the Sacramento River' (only a sizeable town:
+    # 'James River' is not in James)
+    water = _WATER_SUFFIX.sub("", surface)
+    if water != surface and (found := [p for p in gz.lookup(water) if p.population >= WATER_TOWN_MIN_POPULATION]):
+        return found
+    # a place's name leading a facility NER took whole: 'Prince William County Circuit Court'
+    words = surface.split()
+    for k in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:k])
+        if _COUNTY_WORD.search(head) and (found := [p for p in gz.lookup(head) if p.feature == "county"]):
+            return found
+    return []
 
 
 def _city_region(p: Place, cands: list[Place]) -> bool:
@@ -665,6 +751,8 @@ def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, f
     elif m.qualifies and any(_holds(p, c) for o in m.qualifies for c in o.candidates):
         s += W_QUALIFIED / 2  # 'Georgia' in 'Atlanta, Georgia' is the state Atlanta is in
     s += W_COHERE * m.support.get(id(p), 0)
+    if p.feature in ("city", "county") and not _qualified(m, p) and _shadowed(m, p):
+        s += W_SHADOWED
     if points and p.feature in ("city", "county"):
         nearest = min(gz.distance_km(p.lat, p.lon, lat, lon) for lat, lon in points)
         s += W_NEAR * math.exp(-nearest / NEAR_KM)
@@ -673,6 +761,16 @@ def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, f
     elif p.feature == "country" and _by_other(named.held_countries, p.country, key):
         s += W_CONTAINS
     return s
+
+
+def _shadowed(m: _Mention, p: Place) -> bool:
+    """A town named after a state ('California, Md.') is meant only when the text says so:
+    unqualified, the name is the state's. (Not so for countries: LGL's local news means its
+    Jordans and Lebanons, and the score fell when they were shadowed too.)"""
+    return any(
+        c.feature == "region" and id(c) in m.own_name and c.population >= SHADOW_RATIO * max(p.population, 1)
+        for c in m.candidates
+    )
 
 
 def _qualified(m: _Mention, p: Place) -> bool:
