@@ -40,8 +40,8 @@ OTHER = _doc("c3", "Nato and NATO met.", [("Nato", "ORG", "ORG|nato"), ("NATO", 
 
 
 @pytest.mark.parametrize("order", [(SURNAME_ONLY, FULL_NAME, OTHER), (FULL_NAME, OTHER, SURNAME_ONLY)])
-def test_a_surname_and_the_full_name_are_one_person_in_either_order(tmp_db, order):
-    with open_store(tmp_db) as store:
+def test_a_surname_and_the_full_name_are_one_person_in_either_order(store_db, order):
+    with open_store(store_db) as store:
         for doc in order:
             store.write_batch([doc])
         people = store.facts.entities(FactQuery(type="PERSON"))
@@ -57,18 +57,18 @@ def test_a_surname_and_the_full_name_are_one_person_in_either_order(tmp_db, orde
         assert org.mentions == 2 and org.name in {"Nato", "NATO"}
 
 
-def test_two_people_sharing_a_surname_stay_apart(tmp_db):
+def test_two_people_sharing_a_surname_stay_apart(store_db):
     jo = _doc("d4", "Boris Johnson spoke.", [("Boris Johnson", "PERSON", "PERSON|johnson|b")])
     lyndon = _doc("e5", "Lyndon Johnson spoke.", [("Lyndon Johnson", "PERSON", "PERSON|johnson|l")])
     bare = _doc("f6", "Johnson spoke.", [("Johnson", "PERSON", "PERSON|johnson|")])
-    with open_store(tmp_db) as store:
+    with open_store(store_db) as store:
         store.write_batch([jo, bare, lyndon])
         names = {e.name for e in store.facts.entities(FactQuery(type="PERSON"))}
         assert {"Boris Johnson", "Lyndon Johnson"} <= names
 
 
-def test_figures_take_their_segment_day_and_filters_work(tmp_db):
-    with open_store(tmp_db) as store:
+def test_figures_take_their_segment_day_and_filters_work(store_db):
+    with open_store(store_db) as store:
         store.write_batch([FULL_NAME])
         (fig,) = store.facts.figures(FactQuery(text="troop"))
         assert (fig.value_low, fig.as_of) == (11000, date(2024, 12, 2))
@@ -76,9 +76,9 @@ def test_figures_take_their_segment_day_and_filters_work(tmp_db):
         assert store.facts.entities(FactQuery(text="zelenskyy"))[0].name == "Volodymyr Zelenskyy"
 
 
-def test_a_failed_batch_leaves_no_extraction_rows(tmp_db):
+def test_a_failed_batch_leaves_no_extraction_rows(store_db):
     broken = _doc("g7", "Rutte spoke.", [("Rutte", "PERSON", "PERSON|rute|")])
-    with open_store(tmp_db) as store:
+    with open_store(store_db) as store:
         store.write_batch([FULL_NAME])
         before = len(store.facts.entities())
         bad = AnalyzedDocument(Document(id="h8", source=None, text="x"), ())  # NOT NULL source fails

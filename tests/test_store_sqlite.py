@@ -1,8 +1,8 @@
-"""The SQLite store: round trips, idempotence, all-or-nothing batches, migrations."""
+"""The store on both backends (SQLite and PostgreSQL: the `store_db` fixture): round trips,
+idempotence, all-or-nothing batches, migrations."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -15,13 +15,17 @@ from wiretrail.model import (
     Document,
     DocumentKind,
     Failure,
+    Link,
+    Relation,
     Segment,
     SegmentKind,
     Sentence,
+    SharedSpan,
     Timestamp,
 )
-from wiretrail.store import DocumentQuery, SQLiteStore, open_store
+from wiretrail.store import DocumentQuery, open_store
 from wiretrail.store.migrations import LATEST_VERSION
+from wiretrail.store.story_rows import StoryUpdate
 
 TEXT = "Flood barrier fails\n09:14 , Mira Kovac\nWater reached the old town at dawn. Crews worked all night."
 
@@ -50,12 +54,12 @@ def _analyzed(doc_id: str = "d1", text: str = TEXT, published: datetime | None =
     return AnalyzedDocument(doc, (seg,), sents)
 
 
-def test_round_trip_keeps_every_field(tmp_db):
+def test_round_trip_keeps_every_field(store_db):
     original = _analyzed()
-    with open_store(tmp_db) as store:
+    with open_store(store_db) as store:
         result = store.write_batch([original], [Failure("bad.txt", "read", "empty")])
         assert (result.added, result.existing, result.segments, result.sentences, result.failures) == (1, 0, 1, 2, 1)
-    with open_store(tmp_db) as store:  # reopened from disk
+    with open_store(store_db) as store:  # reopened
         assert store.document("d1") == original.document
         assert list(store.segments("d1")) == list(original.segments)
         assert store.sentences("d1") == list(original.sentences)
@@ -64,16 +68,16 @@ def test_round_trip_keeps_every_field(tmp_db):
         assert store.integrity_errors() == []
 
 
-def test_same_document_twice_changes_nothing(tmp_db):
-    with open_store(tmp_db) as store:
+def test_same_document_twice_changes_nothing(store_db):
+    with open_store(store_db) as store:
         store.write_batch([_analyzed()])
         again = store.write_batch([_analyzed()])
         assert (again.added, again.existing) == (0, 1)
         assert store.counts().segments == 1 and store.counts().sentences == 2
 
 
-def test_a_failing_batch_leaves_the_store_as_it_was(tmp_db):
-    with open_store(tmp_db) as store:
+def test_a_failing_batch_leaves_the_store_as_it_was(store_db):
+    with open_store(store_db) as store:
         store.write_batch([_analyzed("keep")])
         good, bad = _analyzed("new"), _analyzed("broken")
         # two sentences with the same index violate the primary key half way through the batch
@@ -85,8 +89,8 @@ def test_a_failing_batch_leaves_the_store_as_it_was(tmp_db):
         assert store.counts().failures == 0 and store.counts().sentences == 2
 
 
-def test_documents_filter_by_date_and_kind(tmp_db):
-    with open_store(tmp_db) as store:
+def test_documents_filter_by_date_and_kind(store_db):
+    with open_store(store_db) as store:
         store.write_batch([_analyzed("a", published=datetime(2026, 3, 1)), _analyzed("b", published=datetime(2026, 3, 9)), _analyzed("c", published=None)])
         since = [d.id for d in store.documents(DocumentQuery(since=datetime(2026, 3, 5)))]
         assert since == ["b"]
@@ -95,23 +99,20 @@ def test_documents_filter_by_date_and_kind(tmp_db):
         assert [d.id for d in store.documents(DocumentQuery(limit=1, offset=1))] == ["b"]
 
 
-def test_id_prefix_lookup_treats_wildcards_literally(tmp_db):
-    with open_store(tmp_db) as store:
+def test_id_prefix_lookup_treats_wildcards_literally(store_db):
+    with open_store(store_db) as store:
         store.write_batch([_analyzed("ab12"), _analyzed("ab34")])
         assert store.resolve_id("ab") == ["ab12", "ab34"]
         assert store.resolve_id("ab1") == ["ab12"]
         assert store.resolve_id("%") == [] and store.resolve_id("a_") == []
 
 
-def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_db):
-    with open_store(tmp_db) as store:
+def test_schema_is_versioned_and_a_newer_store_is_refused(store_db, raw_sql):
+    with open_store(store_db) as store:
         assert store.schema_version() == LATEST_VERSION
-    conn = sqlite3.connect(tmp_db)
-    conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (LATEST_VERSION + 1,))
-    conn.commit()
-    conn.close()
+    raw_sql(store_db, f"INSERT INTO schema_migrations VALUES ({LATEST_VERSION + 1}, 'from the future', '2030-01-01')")
     with pytest.raises(SchemaVersionError, match="upgrade wiretrail"):
-        SQLiteStore(tmp_db)
+        open_store(store_db)
 
 
 def test_not_a_database_gives_a_clear_error(tmp_path):
@@ -121,3 +122,19 @@ def test_not_a_database_gives_a_clear_error(tmp_path):
         open_store(path)
     with pytest.raises(StoreError, match="does not exist"):
         open_store(tmp_path / "missing" / "x.db")
+
+
+def test_scores_and_saved_state_come_back_exactly(store_db):
+    """8-byte floats and JSON in the order it was written, on both backends (PostgreSQL's REAL
+    would round the score; JSONB would reorder the clusterer's state)."""
+    score = 0.123456789012345
+    state = {"units": 2, "zeta": [3, 1], "alpha": {"b": 1, "a": 0.1 + 0.2}}
+    with open_store(store_db) as store:
+        store.write_batch([_analyzed("a"), _analyzed("b")])
+        link = Link("b", "a", Relation.DUPLICATE, score, "a", (SharedSpan(0, 5, 0, 5),))
+        store.write_provenance([], [link], [("a", "b")])
+        store.write_stories(StoryUpdate(units=[], merged=[], stories=[], state=state))
+        assert store.links() == [link]
+        saved = store.story_tables.state()
+        assert saved == state and list(saved) == list(state) and list(saved["alpha"]) == ["b", "a"]
+        assert store.story_tables.state_units() == 2

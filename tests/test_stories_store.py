@@ -1,4 +1,5 @@
-"""Stories kept in the store during ingest: every unit in one story, copies counted once."""
+"""Stories kept in the store during ingest (both backends): every unit in one story, copies
+counted once."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ ONE_PROCESS = Settings(workers=1)
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir, tmp_path_factory):
-    record = open_store(tmp_path_factory.mktemp("stories") / "w.db")
+def store(seeds_dir, module_store_db):
+    record = open_store(module_store_db)
     ingest(record, [seeds_dir], settings=ONE_PROCESS)
     yield record
     record.close()
@@ -60,13 +61,13 @@ def test_the_timeline_of_one_story_holds_only_its_documents(store):
     assert rows and all(set(r.sources) <= set(story.doc_ids) for r in rows)
 
 
-def test_a_crash_before_the_story_pass_is_resumed_by_the_next_ingest(seeds_dir, tmp_path, monkeypatch):
+def test_a_crash_before_the_story_pass_is_resumed_by_the_next_ingest(seeds_dir, store_db, monkeypatch):
     import wiretrail.pipeline as pipeline
 
     def crash(store, documents):
         raise KeyboardInterrupt("killed between the batch and its story pass")
 
-    record = open_store(tmp_path / "w.db")
+    record = open_store(store_db)
     monkeypatch.setattr(pipeline, "update_stories", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest(record, [seeds_dir], settings=ONE_PROCESS)

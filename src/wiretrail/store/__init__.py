@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
-from .base import DocumentQuery, Store, StoreCounts, WriteResult
+from .base import DocumentQuery, SearchHit, Store, StoreCounts, WriteResult
+from .postgres import PostgresStore
 from .sqlite import SQLiteStore
 
-__all__ = ["DocumentQuery", "SQLiteStore", "Store", "StoreCounts", "WriteResult", "open_store"]
+__all__ = [
+    "DocumentQuery", "PostgresStore", "SQLiteStore", "SearchHit", "Store", "StoreCounts", "WriteResult",
+    "open_store",
+]  # fmt: skip
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_store(db: str | Path) -> SQLiteStore:
-    """Open (creating and migrating if needed) the store named by `db`: a SQLite file path."""
+def open_store(db: str | Path) -> SQLiteStore | PostgresStore:
+    """Open (creating and migrating if needed) the store named by `db`: a `postgresql://` or
+    `postgres://` URL, else a SQLite file path."""
     text = str(db)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise ConfigError(
-            f"store {text!r}: the PostgreSQL backend is not available in this version; "
-            "use a SQLite file path"
-        )
+    if text.startswith(POSTGRES_SCHEMES):
+        return PostgresStore(text)
     return SQLiteStore(text)

@@ -52,8 +52,17 @@ class ExtractionWriter:
         doc = analyzed.document
         places = {(p.start, p.end): p for p in ex.places}
         ids: dict[str, str] = {}
+        hashed: dict[str, list[EntitySpan]] = {}  # all but people: the id is the key's hash
         for key, group in _by_key(ex.entities).items():
-            ids[key] = self._entity(key, group, places)
+            if group[0].label == EntityType.PERSON.value:
+                ids[key] = self._person(key)
+                self._write_entities({key: group}, ids, places)
+            else:
+                hashed[key] = group
+        # in two statements for the whole document, not two per entity (a round trip each on
+        # PostgreSQL); people are looked up one by one, and never among these keys
+        ids.update({key: entity_id(key) for key in hashed})
+        self._write_entities(hashed, ids, places)
         self._many(
             "INSERT INTO mentions (doc_id, start_char, end_char, text, label, ner_label, entity_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -108,25 +117,22 @@ class ExtractionWriter:
 
     # -- entities -----------------------------------------------------------------------------
 
-    def _entity(self, key: str, group: list[EntitySpan], places: dict) -> str:
-        kind = group[0].label
-        if kind == EntityType.PERSON.value:
-            target = self._person(key)
-        else:
-            target = entity_id(key)
-        place = next((places[(m.start, m.end)] for m in group if (m.start, m.end) in places), None)
-        self._exec(
+    def _write_entities(self, groups: dict[str, list[EntitySpan]], ids: dict[str, str], places: dict) -> None:
+        """Each key's entity (kept if it exists) and the spellings its mentions used."""
+        self._many(
             "INSERT INTO entities (id, key, type, lat, lon, country, feature, gazetteer_id, approximate) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (target, key, kind, *_geo(place)),
-        )
-        forms = Counter(m.text for m in group)
+            [
+                (ids[key], key, group[0].label,
+                 *_geo(next((places[(m.start, m.end)] for m in group if (m.start, m.end) in places), None)))
+                for key, group in groups.items()
+            ],
+        )  # fmt: skip
         self._many(
             "INSERT INTO entity_forms (entity_id, form, n) VALUES (?, ?, ?) "
             "ON CONFLICT (entity_id, form) DO UPDATE SET n = entity_forms.n + excluded.n",
-            [(target, form, n) for form, n in forms.items()],
+            [(ids[key], form, n) for key, group in groups.items() for form, n in Counter(m.text for m in group).items()],
         )
-        return target
 
     def _person(self, key: str) -> str:
         _, surname, first = key.split("|", 2)

@@ -1,53 +1,34 @@
 """The embedded default store: one SQLite file.
 
-WAL mode lets readers (the CLI, later the HTTP API) query while an ingest writes; every batch
-is one `BEGIN IMMEDIATE ... COMMIT`, so a crash leaves the previous batch's state intact.
+WAL mode lets readers (the CLI, the HTTP API) query while an ingest writes; every batch is one
+`BEGIN IMMEDIATE ... COMMIT`, so a crash leaves the previous batch's state intact. The store's
+logic lives in `sql.SQLStore`, shared with PostgreSQL; this module opens the file, holds the
+write lock and searches with FTS5.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import SchemaVersionError, StoreError
-from ..model import (
-    AnalyzedDocument,
-    Document,
-    Failure,
-    Link,
-    Relation,
-    Segment,
-    Sentence,
-    SentenceFingerprint,
-    SentenceMatch,
-    SharedSpan,
-)
-from . import rows
-from .extraction import ExtractionWriter
-from .facts import FactReader
-from .story_rows import StoryTables, StoryUpdate
-from .base import CANDIDATES_PER_KEY, DocumentQuery, StoreCounts, WriteResult
-from .migrations import LATEST_VERSION, MIGRATIONS, SQLITE_TYPES
-
-log = logging.getLogger(__name__)
+from ..errors import StoreError
+from . import search
+from .base import SearchHit
+from .migrations import SQLITE
+from .sql import SQLStore
 
 BUSY_TIMEOUT_S = 30.0  # wait this long for another writer before failing: ingests are batched
-ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-parameter limit
 
 
-def _placeholders(n: int) -> str:
-    return ", ".join("?" * n)
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """`Store` on a SQLite file; `":memory:"` gives a private in-memory store for tests."""
 
+    backend = SQLITE
+    index_sql = search.SQLITE_INDEX
+    db_errors = (sqlite3.DatabaseError,)
+
     def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+        self.path = self.name = str(path)
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
             if not parent.is_dir():
@@ -65,42 +46,10 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
-    # -- schema -------------------------------------------------------------------------------
-
-    def schema_version(self) -> int:
-        exists = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-        ).fetchone()
-        if not exists:
-            return 0
-        row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
-        return row[0] or 0
-
-    def _migrate(self) -> None:
-        current = self.schema_version()
-        if current > LATEST_VERSION:
-            raise SchemaVersionError(
-                f"store {self.path} has schema version {current}; this wiretrail knows up to "
-                f"{LATEST_VERSION}: upgrade wiretrail"
-            )
-        pending = [m for m in MIGRATIONS if m.version > current]
-        if not pending:
-            return
-        with self._transaction():
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            for migration in pending:
-                for statement in migration.render(SQLITE_TYPES):
-                    self._conn.execute(statement)
-                self._conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                    (migration.version, migration.description, datetime.now(timezone.utc).isoformat()),
-                )
-                log.info("store %s migrated to schema %d", self.path, migration.version)
-
-    # -- writing ------------------------------------------------------------------------------
+    def _table_exists(self, table: str) -> bool:
+        return self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone() is not None
 
     class _Tx:
         def __init__(self, conn: sqlite3.Connection) -> None:
@@ -119,307 +68,19 @@ class SQLiteStore:
     def _transaction(self) -> _Tx:
         return SQLiteStore._Tx(self._conn)
 
-    def write_batch(
-        self, documents: Sequence[AnalyzedDocument], failures: Sequence[Failure] = ()
-    ) -> WriteResult:
-        """Write a batch in one transaction: all of it lands, or none of it."""
-        added: list[str] = []
-        existing = n_segments = n_sentences = 0
-        try:
-            with self._transaction() as conn:
-                for analyzed in documents:
-                    doc = analyzed.document
-                    cursor = conn.execute(
-                        f"INSERT INTO documents ({', '.join(rows.DOCUMENT_COLUMNS)}) "
-                        f"VALUES ({_placeholders(len(rows.DOCUMENT_COLUMNS))}) "
-                        "ON CONFLICT (id) DO NOTHING",
-                        rows.document_row(doc),
-                    )
-                    if cursor.rowcount == 0:
-                        existing += 1
-                        continue
-                    added.append(doc.id)
-                    conn.executemany(
-                        f"INSERT INTO segments ({', '.join(rows.SEGMENT_COLUMNS)}) "
-                        f"VALUES ({_placeholders(len(rows.SEGMENT_COLUMNS))})",
-                        [rows.segment_row(s) for s in analyzed.segments],
-                    )
-                    conn.executemany(
-                        f"INSERT INTO sentences ({', '.join(rows.SENTENCE_COLUMNS)}) "
-                        f"VALUES ({_placeholders(len(rows.SENTENCE_COLUMNS))})",
-                        [rows.sentence_row(s) for s in analyzed.sentences],
-                    )
-                    conn.executemany(
-                        "INSERT INTO sentence_keys (doc_id, sent_idx, n_tokens, exact_key) VALUES (?, ?, ?, ?)",
-                        [(doc.id, f.sentence_index, f.n_tokens, f.exact) for f in analyzed.fingerprints],
-                    )
-                    conn.executemany(
-                        "INSERT INTO sentence_bands (band_key, doc_id, sent_idx) VALUES (?, ?, ?)",
-                        [(key, doc.id, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
-                    )
-                    conn.execute("INSERT INTO provenance_pending (doc_id) VALUES (?)", (doc.id,))
-                    conn.executemany(
-                        "INSERT INTO passage_keys (passage_key, doc_id, token_pos) VALUES (?, ?, ?)",
-                        [(key, doc.id, pos) for key, pos in analyzed.passages],
-                    )
-                    conn.executemany(
-                        "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                        [(key, doc.id) for key in analyzed.terms],
-                    )
-                    ExtractionWriter(conn).write(analyzed)
-                    conn.executemany(
-                        "INSERT INTO stories_pending (unit_key, doc_id, features) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        [(f.key, doc.id, json.dumps(f.to_dict())) for f in analyzed.story_features],
-                    )
-                    n_segments += len(analyzed.segments)
-                    n_sentences += len(analyzed.sentences)
-                conn.executemany(
-                    f"INSERT INTO failures ({', '.join(rows.FAILURE_COLUMNS)}) "
-                    f"VALUES ({_placeholders(len(rows.FAILURE_COLUMNS))})",
-                    [rows.failure_row(f) for f in failures],
-                )
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store {self.path}: batch not written, nothing changed: {exc}") from exc
-        return WriteResult(tuple(added), existing, n_segments, n_sentences, len(failures))
-
-    # -- reading ------------------------------------------------------------------------------
-
-    def known_ids(self, ids: Iterable[str]) -> set[str]:
-        ids = list(ids)
-        found: set[str] = set()
-        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
-            chunk = ids[i : i + ID_LOOKUP_CHUNK]
-            cursor = self._conn.execute(
-                f"SELECT id FROM documents WHERE id IN ({_placeholders(len(chunk))})", chunk
-            )
-            found.update(r[0] for r in cursor)
-        return found
-
-    def documents(self, query: DocumentQuery = DocumentQuery()) -> Iterator[Document]:
-        where, params = [], []
-        if query.since is not None:
-            where.append("published_at >= ?")
-            params.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("published_at < ?")
-            params.append(query.until.isoformat())
-        if query.kind is not None:
-            where.append("kind = ?")
-            params.append(query.kind)
-        sql = "SELECT * FROM documents"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY published_at IS NULL, published_at, source, id"
-        if query.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [query.limit, query.offset]
-        for row in self._conn.execute(sql, params):
-            yield rows.document_from_row(dict(row))
-
-    def document(self, doc_id: str) -> Document | None:
-        row = self._conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return rows.document_from_row(dict(row)) if row else None
-
-    def resolve_id(self, prefix: str) -> list[str]:
-        """Ids starting with `prefix` (so a user can type the first few characters)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        cursor = self._conn.execute(
-            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
-            (escaped + "%",),
-        )
-        return [r[0] for r in cursor]
-
-    def segments(self, doc_id: str | None = None) -> Iterator[Segment]:
-        if doc_id is None:
-            cursor = self._conn.execute("SELECT * FROM segments ORDER BY doc_id, idx")
-        else:
-            cursor = self._conn.execute(
-                "SELECT * FROM segments WHERE doc_id = ? ORDER BY idx", (doc_id,)
-            )
-        for row in cursor:
-            yield rows.segment_from_row(dict(row))
-
-    def segment_counts(self) -> dict[str, int]:
-        cursor = self._conn.execute("SELECT doc_id, COUNT(*) FROM segments GROUP BY doc_id")
-        return {r[0]: r[1] for r in cursor}
-
-    def sentences(self, doc_id: str) -> list[Sentence]:
-        cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
-        return [rows.sentence_from_row(dict(r)) for r in cursor]
-
-    def failures(self, *, limit: int | None = None) -> list[Failure]:
-        sql = "SELECT * FROM failures ORDER BY id DESC"
-        params: list[int] = []
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [rows.failure_from_row(dict(r)) for r in self._conn.execute(sql, params)]
-
-    def counts(self) -> StoreCounts:
-        def count(table: str) -> int:
-            return self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-        return StoreCounts(count("documents"), count("segments"), count("sentences"), count("failures"))
-
-    # -- provenance -----------------------------------------------------------------------------
-
-    def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]:
-        bands: dict[int, list[int]] = {}
-        for key, idx in self._conn.execute(
-            "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
-        ):
-            bands.setdefault(idx, []).append(key)
-        cursor = self._conn.execute(
-            "SELECT sent_idx, n_tokens, exact_key FROM sentence_keys WHERE doc_id = ? ORDER BY sent_idx", (doc_id,)
-        )
-        return [SentenceFingerprint(i, n, k, tuple(bands.get(i, ()))) for i, n, k in cursor]
-
-    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple[int, str, int]]:
-        found: list[tuple[int, str, int]] = []
-        keys = sorted(set(keys))
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(tuple(r) for r in self._conn.execute(sql.format(_placeholders(len(chunk))), chunk))
-        return found
-
-    def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
-        """Rows for each key, at most `per_key` of them, earliest stored first: a popular key
-        (10,000 copies of one text) is cut in SQL instead of being fetched whole."""
-        sql = (
-            f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY rowid) AS rn "
-            f"FROM {table} WHERE {key} IN ({{}})) WHERE rn <= {int(per_key)}"
-        )
-        return self._lookup(sql, keys)
-
-    def exact_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
-        """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
-        return self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, per_key)
-
-    def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
-        """For each exact sentence key, how many documents carry it, counted up to `cap`."""
-        rows = self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, cap)
-        docs: dict[int, set[str]] = {}
-        for key, doc_id, _ in rows:
-            docs.setdefault(key, set()).add(doc_id)
-        return {key: len(found) for key, found in docs.items()}
-
-    def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
-        cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
-        return [(r[0], r[1]) for r in cursor]
-
-    def passage_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
-        """(passage_key, doc_id, token_pos) of stored passages sharing one of these keys."""
-        return self._first_per_key("passage_keys", "passage_key", "passage_key, doc_id, token_pos", keys, per_key)
-
-    def band_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
-        """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
-        return self._first_per_key("sentence_bands", "band_key", "band_key, doc_id, sent_idx", keys, per_key)
-
-    def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
-        """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
-        cursor = self._conn.execute(
-            "SELECT other.doc_id, COUNT(*) AS n FROM doc_terms AS mine "
-            "JOIN doc_terms AS other ON other.term_key = mine.term_key AND other.doc_id != mine.doc_id "
-            "WHERE mine.doc_id = ? GROUP BY other.doc_id HAVING COUNT(*) >= ? "
-            "ORDER BY n DESC, other.doc_id LIMIT ?",
-            (doc_id, min_shared, limit),
-        )
-        return [(r[0], r[1]) for r in cursor]
-
-    def pending_provenance(self) -> list[str]:
-        """Documents stored but not yet matched (an ingest stopped between the two steps)."""
-        return [r[0] for r in self._conn.execute("SELECT doc_id FROM provenance_pending ORDER BY doc_id")]
-
-    def write_provenance(
-        self,
-        matches: Sequence[SentenceMatch],
-        links: Sequence[Link],
-        pairs: Iterable[tuple[str, str]],
-        done: Sequence[str] = (),
-    ) -> None:
-        """Add sentence matches and replace the links of the given document pairs, atomically;
-        the documents whose matches these are leave the pending list in the same transaction."""
-        with self._transaction() as conn:
-            conn.executemany("DELETE FROM provenance_pending WHERE doc_id = ?", [(d,) for d in done])
-            conn.executemany(
-                "INSERT INTO sentence_matches (doc_a, sent_a, doc_b, sent_b, similarity, method) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_a, sent_a, doc_b, sent_b) DO NOTHING",
-                [(m.doc_a, m.sent_a, m.doc_b, m.sent_b, m.similarity, m.method) for m in matches],
-            )
-            for a, b in pairs:
-                conn.execute(
-                    "DELETE FROM links WHERE (from_doc = ? AND to_doc = ?) OR (from_doc = ? AND to_doc = ?)", (a, b, b, a)
-                )
-            conn.executemany(
-                "INSERT INTO links (from_doc, to_doc, relation, score, first_doc, shared) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (l.from_doc, l.to_doc, l.relation.value, l.score, l.first,
-                     json.dumps([[s.from_start, s.from_end, s.to_start, s.to_end] for s in l.shared]))
-                    for l in links
-                ],
-            )  # fmt: skip
-
-    def sentence_matches(self, doc_id: str, other: str | None = None) -> list[SentenceMatch]:
-        """Matches with a sentence of `doc_id` on either side (and of `other` on the other side)."""
-        if other is None:
-            sql = "SELECT * FROM sentence_matches WHERE doc_a = ? OR doc_b = ?"
-            params: tuple[str, ...] = (doc_id, doc_id)
-        else:
-            sql = "SELECT * FROM sentence_matches WHERE (doc_a = ? AND doc_b = ?) OR (doc_a = ? AND doc_b = ?)"
-            params = (doc_id, other, other, doc_id)
+    def _search(self, query: str, limit: int, offset: int) -> list[SearchHit]:
+        expression = search.fts5_query(query)
+        if expression is None:
+            return []
+        cursor = self._conn.execute(search.SQLITE_SEARCH, (expression, limit, offset))
         return [
-            SentenceMatch(r["doc_a"], r["sent_a"], r["doc_b"], r["sent_b"], r["similarity"], r["method"])
-            for r in self._conn.execute(sql + " ORDER BY doc_a, sent_a, doc_b, sent_b", params)
+            SearchHit(doc_id, idx, start, end, search.tidy_snippet(snippet), score)
+            for doc_id, idx, start, end, score, snippet in cursor
         ]
 
-    def links(self, doc_id: str | None = None, *, relation: str | None = None) -> list[Link]:
-        where, params = [], []
-        if doc_id is not None:
-            where.append("(from_doc = ? OR to_doc = ?)")
-            params += [doc_id, doc_id]
-        if relation is not None:
-            where.append("relation = ?")
-            params.append(relation)
-        sql = "SELECT * FROM links" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY from_doc, to_doc"
-        out = []
-        for r in self._conn.execute(sql, params):
-            shared = json.loads(r["shared"]) if isinstance(r["shared"], str) else r["shared"]
-            out.append(
-                Link(r["from_doc"], r["to_doc"], Relation(r["relation"]), r["score"], r["first_doc"],
-                     tuple(SharedSpan(*s) for s in shared))
-            )  # fmt: skip
-        return out
-
-    @property
-    def story_tables(self) -> StoryTables:
-        """Story memberships, summaries and the clusterer's state (reads; writes go through
-        `write_stories`)."""
-        return StoryTables(self._conn)
-
-    def write_stories(self, update: StoryUpdate) -> None:
-        """Apply a clustering pass in one transaction: memberships, merges, stories, state."""
-        try:
-            with self._transaction() as conn:
-                StoryTables(conn).write(update)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store {self.path}: stories not written, nothing changed: {exc}") from exc
-
-    @property
-    def facts(self) -> FactReader:
-        """Extracted entities, quotes, figures and events."""
-        return FactReader(self._conn)
-
     def integrity_errors(self) -> list[str]:
-        """What SQLite's own check and our foreign keys say is wrong (empty when healthy)."""
+        """What SQLite's own check and our foreign keys say is wrong, and offsets outside their
+        text (empty when healthy)."""
         problems = [r[0] for r in self._conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"orphan row in {r[0]} (rowid {r[1]})" for r in self._conn.execute("PRAGMA foreign_key_check")]
-        return problems
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return problems + super().integrity_errors()

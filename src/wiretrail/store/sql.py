@@ -1,0 +1,448 @@
+"""What the SQL backends share: the `Store` methods written once in portable SQL.
+
+A backend supplies a connection that takes qmark (`?`) parameters and returns cursors that
+iterate rows answering both `row[0]` and `row["column"]` (sqlite3 does; the PostgreSQL backend
+adapts psycopg), a `_transaction()` that holds the backend's write lock, `_table_exists`, and
+`_search`. Everything else (batches, reads, the provenance index, stories, facts) is here, so
+the two backends cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from typing import Any, ClassVar, Self
+
+from ..errors import SchemaVersionError, StoreError
+from ..model import (
+    AnalyzedDocument,
+    Document,
+    Failure,
+    Link,
+    Relation,
+    Segment,
+    Sentence,
+    SentenceFingerprint,
+    SentenceMatch,
+    SharedSpan,
+)
+from . import rows, search
+from .base import CANDIDATES_PER_KEY, DocumentQuery, SearchHit, StoreCounts, WriteResult
+from .extraction import ExtractionWriter
+from .facts import FactReader
+from .migrations import LATEST_VERSION, MIGRATIONS
+from .sources import SourceTables
+from .story_rows import StoryTables, StoryUpdate
+
+log = logging.getLogger(__name__)
+
+ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-parameter limit
+
+
+def placeholders(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+class SQLStore:
+    """The shared body of `SQLiteStore` and `PostgresStore`."""
+
+    backend: ClassVar[str]  # 'sqlite' | 'postgres': which migration statements apply
+    index_sql: ClassVar[str]  # search.py's statement that indexes the segments a WHERE selects
+    db_errors: ClassVar[tuple[type[Exception], ...]]  # the driver's errors, wrapped in StoreError
+
+    name: str  # how messages name the store (a path, or a URL without its password)
+    _conn: Any
+
+    # -- what a backend supplies --------------------------------------------------------------
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _table_exists(self, table: str) -> bool:
+        raise NotImplementedError
+
+    def _search(self, query: str, limit: int, offset: int) -> list[SearchHit]:
+        raise NotImplementedError
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        if not self._table_exists("schema_migrations"):
+            return 0
+        row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+    def _check_version(self, version: int) -> None:
+        if version > LATEST_VERSION:
+            raise SchemaVersionError(
+                f"store {self.name} has schema version {version}; this wiretrail knows up to "
+                f"{LATEST_VERSION}: upgrade wiretrail"
+            )
+
+    def _applied(self) -> set[int]:
+        if not self._table_exists("schema_migrations"):
+            return set()
+        return {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
+
+    def _migrate(self) -> None:
+        self._check_version(self.schema_version())
+        if {m.version for m in MIGRATIONS} <= self._applied():
+            return
+        with self._transaction() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            # read again under the write lock: another process may have migrated meanwhile; by
+            # set, not by maximum, so a version added below one already applied still runs
+            applied = self._applied()
+            self._check_version(max(applied, default=0))
+            for migration in MIGRATIONS:
+                if migration.version in applied:
+                    continue
+                for statement in migration.render(self.backend):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (migration.version, migration.description, datetime.now(timezone.utc).isoformat()),
+                )
+                log.info("store %s migrated to schema %d", self.name, migration.version)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def write_batch(
+        self, documents: Sequence[AnalyzedDocument], failures: Sequence[Failure] = ()
+    ) -> WriteResult:
+        """Write a batch in one transaction: all of it lands, or none of it."""
+        added: list[str] = []
+        existing = n_segments = n_sentences = 0
+        try:
+            with self._transaction() as conn:
+                for analyzed in documents:
+                    doc = analyzed.document
+                    cursor = conn.execute(
+                        f"INSERT INTO documents ({', '.join(rows.DOCUMENT_COLUMNS)}) "
+                        f"VALUES ({placeholders(len(rows.DOCUMENT_COLUMNS))}) "
+                        "ON CONFLICT (id) DO NOTHING",
+                        rows.document_row(doc),
+                    )
+                    if cursor.rowcount == 0:
+                        existing += 1
+                        continue
+                    added.append(doc.id)
+                    self._write_document(conn, analyzed)
+                    n_segments += len(analyzed.segments)
+                    n_sentences += len(analyzed.sentences)
+                conn.executemany(
+                    f"INSERT INTO failures ({', '.join(rows.FAILURE_COLUMNS)}) "
+                    f"VALUES ({placeholders(len(rows.FAILURE_COLUMNS))})",
+                    [rows.failure_row(f) for f in failures],
+                )
+        except self.db_errors as exc:
+            raise StoreError(f"store {self.name}: batch not written, nothing changed: {exc}") from exc
+        return WriteResult(tuple(added), existing, n_segments, n_sentences, len(failures))
+
+    def _write_document(self, conn: Any, analyzed: AnalyzedDocument) -> None:
+        """Everything of a document new to the store but its `documents` row."""
+        doc = analyzed.document
+        conn.executemany(
+            f"INSERT INTO segments ({', '.join(rows.SEGMENT_COLUMNS)}) "
+            f"VALUES ({placeholders(len(rows.SEGMENT_COLUMNS))})",
+            [rows.segment_row(s) for s in analyzed.segments],
+        )
+        conn.execute(self.index_sql + search.ONE_DOCUMENT, (doc.id,))
+        conn.executemany(
+            f"INSERT INTO sentences ({', '.join(rows.SENTENCE_COLUMNS)}) "
+            f"VALUES ({placeholders(len(rows.SENTENCE_COLUMNS))})",
+            [rows.sentence_row(s) for s in analyzed.sentences],
+        )
+        conn.executemany(
+            "INSERT INTO sentence_keys (doc_id, sent_idx, n_tokens, exact_key) VALUES (?, ?, ?, ?)",
+            [(doc.id, f.sentence_index, f.n_tokens, f.exact) for f in analyzed.fingerprints],
+        )
+        conn.executemany(
+            "INSERT INTO sentence_bands (band_key, doc_id, sent_idx) VALUES (?, ?, ?)",
+            [(key, doc.id, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
+        )
+        conn.execute("INSERT INTO provenance_pending (doc_id) VALUES (?)", (doc.id,))
+        conn.executemany(
+            "INSERT INTO passage_keys (passage_key, doc_id, token_pos) VALUES (?, ?, ?)",
+            [(key, doc.id, pos) for key, pos in analyzed.passages],
+        )
+        conn.executemany(
+            "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(key, doc.id) for key in analyzed.terms],
+        )
+        ExtractionWriter(conn).write(analyzed)
+        conn.executemany(
+            "INSERT INTO stories_pending (unit_key, doc_id, features) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(f.key, doc.id, json.dumps(f.to_dict())) for f in analyzed.story_features],
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
+            chunk = ids[i : i + ID_LOOKUP_CHUNK]
+            cursor = self._conn.execute(f"SELECT id FROM documents WHERE id IN ({placeholders(len(chunk))})", chunk)
+            found.update(r[0] for r in cursor)
+        return found
+
+    def documents(self, query: DocumentQuery = DocumentQuery()) -> Iterator[Document]:
+        where, params = [], []
+        if query.since is not None:
+            where.append("published_at >= ?")
+            params.append(rows.time_bound(query.since))
+        if query.until is not None:
+            where.append("published_at < ?")
+            params.append(rows.time_bound(query.until))
+        if query.kind is not None:
+            where.append("kind = ?")
+            params.append(query.kind)
+        if query.language is not None:
+            where.append("language = ?")
+            params.append(query.language)
+        sql = "SELECT * FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published_at IS NULL, published_at, source, id"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        for row in self._conn.execute(sql, params):
+            yield rows.document_from_row(dict(row))
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self._conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return rows.document_from_row(dict(row)) if row else None
+
+    def resolve_id(self, prefix: str) -> list[str]:
+        """Ids starting with `prefix` (so a user can type the first few characters)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cursor = self._conn.execute(
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
+            (escaped + "%",),
+        )
+        return [r[0] for r in cursor]
+
+    def segments(self, doc_id: str | None = None) -> Iterator[Segment]:
+        if doc_id is None:
+            cursor = self._conn.execute("SELECT * FROM segments ORDER BY doc_id, idx")
+        else:
+            cursor = self._conn.execute("SELECT * FROM segments WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        for row in cursor:
+            yield rows.segment_from_row(dict(row))
+
+    def segment_counts(self) -> dict[str, int]:
+        cursor = self._conn.execute("SELECT doc_id, COUNT(*) FROM segments GROUP BY doc_id")
+        return {r[0]: r[1] for r in cursor}
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        return [rows.sentence_from_row(dict(r)) for r in cursor]
+
+    def failures(self, *, limit: int | None = None) -> list[Failure]:
+        sql = "SELECT * FROM failures ORDER BY id DESC"
+        params: list[int] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [rows.failure_from_row(dict(r)) for r in self._conn.execute(sql, params)]
+
+    def counts(self) -> StoreCounts:
+        def count(table: str) -> int:
+            return self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+        return StoreCounts(count("documents"), count("segments"), count("sentences"), count("failures"))
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Segments matching `query` (web-search syntax: words, "a phrase", OR, -word), best
+        first. Any text is a valid query: what cannot match gives no hits, never an error."""
+        if limit < 0 or offset < 0:
+            raise ValueError(f"search {query!r}: limit ({limit}) and offset ({offset}) must not be negative")
+        text = search.clean_query(query)
+        if limit == 0 or search.fts5_query(text) is None:  # no word to find, or only exclusions:
+            return []  # no hits on either backend (websearch_to_tsquery would match all for '-x')
+        return self._search(text, limit, offset)
+
+    # -- provenance -----------------------------------------------------------------------------
+
+    def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]:
+        bands: dict[int, list[int]] = {}
+        for key, idx in self._conn.execute(
+            "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
+        ):
+            bands.setdefault(idx, []).append(key)
+        cursor = self._conn.execute(
+            "SELECT sent_idx, n_tokens, exact_key FROM sentence_keys WHERE doc_id = ? ORDER BY sent_idx", (doc_id,)
+        )
+        return [SentenceFingerprint(i, n, k, tuple(bands.get(i, ()))) for i, n, k in cursor]
+
+    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+        found: list[tuple[int, str, int]] = []
+        keys = sorted(set(keys))
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            found.extend(tuple(r) for r in self._conn.execute(sql.format(placeholders(len(chunk))), chunk))
+        return found
+
+    def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
+        """Rows for each key, at most `per_key` of them, earliest stored first: a popular key
+        (10,000 copies of one text) is cut in SQL instead of being fetched whole."""
+        sql = (
+            f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY rowid) AS rn "
+            f"FROM {table} WHERE {key} IN ({{}})) AS ranked WHERE rn <= {int(per_key)}"
+        )
+        return self._lookup(sql, keys)
+
+    def exact_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
+        """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
+        return self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, per_key)
+
+    def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
+        """For each exact sentence key, how many documents carry it, counted up to `cap`."""
+        found = self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, cap)
+        docs: dict[int, set[str]] = {}
+        for key, doc_id, _ in found:
+            docs.setdefault(key, set()).add(doc_id)
+        return {key: len(ids) for key, ids in docs.items()}
+
+    def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
+        cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
+        return [(r[0], r[1]) for r in cursor]
+
+    def passage_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
+        """(passage_key, doc_id, token_pos) of stored passages sharing one of these keys."""
+        return self._first_per_key("passage_keys", "passage_key", "passage_key, doc_id, token_pos", keys, per_key)
+
+    def band_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
+        """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
+        return self._first_per_key("sentence_bands", "band_key", "band_key, doc_id, sent_idx", keys, per_key)
+
+    def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
+        """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
+        cursor = self._conn.execute(
+            "SELECT other.doc_id, COUNT(*) AS n FROM doc_terms AS mine "
+            "JOIN doc_terms AS other ON other.term_key = mine.term_key AND other.doc_id != mine.doc_id "
+            "WHERE mine.doc_id = ? GROUP BY other.doc_id HAVING COUNT(*) >= ? "
+            "ORDER BY n DESC, other.doc_id LIMIT ?",
+            (doc_id, min_shared, limit),
+        )
+        return [(r[0], r[1]) for r in cursor]
+
+    def pending_provenance(self) -> list[str]:
+        """Documents stored but not yet matched (an ingest stopped between the two steps)."""
+        return [r[0] for r in self._conn.execute("SELECT doc_id FROM provenance_pending ORDER BY doc_id")]
+
+    def write_provenance(
+        self,
+        matches: Sequence[SentenceMatch],
+        links: Sequence[Link],
+        pairs: Iterable[tuple[str, str]],
+        done: Sequence[str] = (),
+    ) -> None:
+        """Add sentence matches and replace the links of the given document pairs, atomically;
+        the documents whose matches these are leave the pending list in the same transaction."""
+        with self._transaction() as conn:
+            conn.executemany("DELETE FROM provenance_pending WHERE doc_id = ?", [(d,) for d in done])
+            conn.executemany(
+                "INSERT INTO sentence_matches (doc_a, sent_a, doc_b, sent_b, similarity, method) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_a, sent_a, doc_b, sent_b) DO NOTHING",
+                [(m.doc_a, m.sent_a, m.doc_b, m.sent_b, m.similarity, m.method) for m in matches],
+            )
+            for a, b in pairs:
+                conn.execute(
+                    "DELETE FROM links WHERE (from_doc = ? AND to_doc = ?) OR (from_doc = ? AND to_doc = ?)", (a, b, b, a)
+                )
+            conn.executemany(
+                "INSERT INTO links (from_doc, to_doc, relation, score, first_doc, shared) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (l.from_doc, l.to_doc, l.relation.value, l.score, l.first,
+                     json.dumps([[s.from_start, s.from_end, s.to_start, s.to_end] for s in l.shared]))
+                    for l in links
+                ],
+            )  # fmt: skip
+
+    def sentence_matches(self, doc_id: str, other: str | None = None) -> list[SentenceMatch]:
+        """Matches with a sentence of `doc_id` on either side (and of `other` on the other side)."""
+        if other is None:
+            sql = "SELECT * FROM sentence_matches WHERE doc_a = ? OR doc_b = ?"
+            params: tuple[str, ...] = (doc_id, doc_id)
+        else:
+            sql = "SELECT * FROM sentence_matches WHERE (doc_a = ? AND doc_b = ?) OR (doc_a = ? AND doc_b = ?)"
+            params = (doc_id, other, other, doc_id)
+        return [
+            SentenceMatch(r["doc_a"], r["sent_a"], r["doc_b"], r["sent_b"], r["similarity"], r["method"])
+            for r in self._conn.execute(sql + " ORDER BY doc_a, sent_a, doc_b, sent_b", params)
+        ]
+
+    def links(self, doc_id: str | None = None, *, relation: str | None = None) -> list[Link]:
+        where, params = [], []
+        if doc_id is not None:
+            where.append("(from_doc = ? OR to_doc = ?)")
+            params += [doc_id, doc_id]
+        if relation is not None:
+            where.append("relation = ?")
+            params.append(relation)
+        sql = "SELECT * FROM links" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY from_doc, to_doc"
+        out = []
+        for r in self._conn.execute(sql, params):
+            shared = json.loads(r["shared"]) if isinstance(r["shared"], str) else r["shared"]
+            out.append(
+                Link(r["from_doc"], r["to_doc"], Relation(r["relation"]), r["score"], r["first_doc"],
+                     tuple(SharedSpan(*s) for s in shared))
+            )  # fmt: skip
+        return out
+
+    # -- stories, facts, sources ----------------------------------------------------------------
+
+    @property
+    def story_tables(self) -> StoryTables:
+        """Story memberships, summaries and the clusterer's state (reads; writes go through
+        `write_stories`)."""
+        return StoryTables(self._conn)
+
+    def write_stories(self, update: StoryUpdate) -> None:
+        """Apply a clustering pass in one transaction: memberships, merges, stories, state."""
+        try:
+            with self._transaction() as conn:
+                StoryTables(conn).write(update)
+        except self.db_errors as exc:
+            raise StoreError(f"store {self.name}: stories not written, nothing changed: {exc}") from exc
+
+    @property
+    def sources(self) -> SourceTables:
+        """Sources, page versions, alert rules and alerts (migration 11; wiretrail.fetch)."""
+        return SourceTables(self._conn, transaction=self._transaction)
+
+    @property
+    def facts(self) -> FactReader:
+        """Extracted entities, quotes, figures and events."""
+        return FactReader(self._conn)
+
+    # -- health ---------------------------------------------------------------------------------
+
+    def integrity_errors(self) -> list[str]:
+        """Rows whose offsets fall outside their document's text (empty when healthy); the
+        backends add what their own checks find."""
+        bad = self._conn.execute(
+            "SELECT s.doc_id, s.idx, 'segment' FROM segments AS s JOIN documents AS d ON d.id = s.doc_id "
+            "WHERE s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(d.text) "
+            "UNION ALL SELECT t.doc_id, t.idx, 'sentence' FROM sentences AS t JOIN documents AS d ON d.id = t.doc_id "
+            "WHERE t.start_char < 0 OR t.end_char < t.start_char OR t.end_char > length(d.text)"
+        ).fetchall()
+        return [f"{kind} {doc_id}:{idx} lies outside its document's text" for doc_id, idx, kind in bad]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
