@@ -192,3 +192,17 @@ def _embedding_support(
                     best_doc, best = d, cosine
         out[pos] = (best_doc, best)
     return out
+
+
+def audit_record(result: Audit) -> dict:
+    """The audit as JSON (`wiretrail audit --format json` and GET /api/documents/{id}/audit)."""
+    return {
+        "doc_id": result.doc_id,
+        "sources": list(result.sources),
+        "unsupported": [{"start": s.start, "end": s.end, "text": s.text, "best_score": s.score} for s in result.unsupported],
+        "supported": [
+            {"start": s.start, "end": s.end, "text": s.text, "supported_by": s.supported_by, "score": s.score, "method": s.method}
+            for s in result.supported
+        ],
+        "unsourced_quotes": [{"start": q.start, "end": q.end, "text": q.text} for q in result.unsourced_quotes],
+    }

@@ -71,3 +71,13 @@ def trace_document(store, doc_id: str, *, segment_index: int | None = None) -> l
             )
         )  # fmt: skip
     return out
+
+
+def trace_record(doc_id: str, t: SentenceTrace) -> dict:
+    """One sentence's provenance as JSON (`wiretrail provenance --format json` and the API)."""
+    return {
+        "doc_id": doc_id, "start": t.start, "end": t.end, "text": t.text, "segment": t.segment_index,
+        "first_seen": {"doc_id": t.first_seen.doc_id, "at": t.first_seen.when.isoformat()} if t.first_seen else None,
+        "copies": [{"doc_id": c.doc_id, "sentence": c.sentence_index, "at": c.when.isoformat() if c.when else None} for c in t.copies],
+        "independent_sources": t.independent_sources,
+    }  # fmt: skip

@@ -1,0 +1,61 @@
+"""The app factory: routes, error handlers, security headers, size limit, the page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+
+from .. import __version__
+from ..errors import ConfigError
+from ..settings import Settings
+from ..store.base import Store
+from .access import StorePool
+from .auth import require_read
+from .middleware import BodyLimit, SecurityHeaders
+from .problems import install_handlers
+from .routes import documents, facts, ingest, links, search, stories
+from .web import mount_static, router as web_router
+
+log = logging.getLogger(__name__)
+
+READ_ROUTERS = (documents.router, stories.router, facts.router, links.router, search.router)
+API_ROUTERS = (*READ_ROUTERS, ingest.router)  # every JSON endpoint (the OpenAPI test walks these)
+
+
+def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings()) -> FastAPI:
+    """A FastAPI app over a store object (shared by all requests, one at a time; the caller
+    closes it) or a store path/URL (a pool of connections, closed at shutdown)."""
+    if settings.read_token_required and not settings.token:
+        raise ConfigError("read_token_required is on but no token is set: set the token setting (env WIRETRAIL_TOKEN)")
+    stores = StorePool(store_or_db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="wiretrail",
+        version=__version__,
+        description="One sourced, deduplicated record of a developing story: documents, stories, timeline, "
+        "facts, provenance and search. Every fact carries (doc_id, start, end) offsets into its document's text.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not offline, not under our CSP
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.stores = stores
+    for router in READ_ROUTERS:
+        app.include_router(router, dependencies=[Depends(require_read)])
+    app.include_router(ingest.router)
+    app.include_router(web_router)
+    mount_static(app)
+    install_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries the headers
+    return app

@@ -1,0 +1,83 @@
+"""What read routes share: pagination, the store of the request, document ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+
+from ..report.stories import StorySummary, stories
+from ..store.base import Store
+from .problems import ApiError
+
+MAX_PAGE = 500  # rows per page: a timeline of the whole ukraine-2022 corpus in a few requests
+DEFAULT_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    limit: int
+    offset: int
+
+    def envelope(self, items: Sequence[Any], *, total: int | None = None, more: bool | None = None, **extra: Any) -> dict:
+        """One page of `items` (already cut when `more` is given, else cut here) with what a
+        client needs to ask for the next one."""
+        if more is None:
+            total = len(items) if total is None else total
+            more = self.offset + self.limit < total
+            items = items[self.offset : self.offset + self.limit]
+        return {
+            "items": list(items), "limit": self.limit, "offset": self.offset, "total": total,
+            "next_offset": self.offset + self.limit if more else None, **extra,
+        }  # fmt: skip
+
+
+def page(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="At most this many items.")] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, description="Skip this many items first.")] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+@contextmanager
+def store_of(request: Request) -> Iterator[Store]:
+    """The store this request may use (see `access.StorePool`)."""
+    with request.app.state.stores.borrow() as store:
+        yield store
+
+
+def resolve_document(store: Store, doc_id: str) -> str:
+    """The stored id `doc_id` names: the whole id, or a prefix only one id starts with."""
+    if store.document(doc_id) is not None:
+        return doc_id
+    matches = store.resolve_id(doc_id)
+    if not matches:
+        raise ApiError(404, f"no document has the id {doc_id!r}")
+    if len(matches) > 1:
+        raise ApiError(400, f"{len(matches)} documents have an id starting with {doc_id!r}; give more characters")
+    return matches[0]
+
+
+def resolve_story(store: Store, story: str) -> StorySummary:
+    """The one story whose id starts with `story` (a whole id is a prefix of itself)."""
+    found = [s for s in stories(store) if s.id.startswith(story)]
+    if not found:
+        raise ApiError(404, f"no story has the id {story!r}")
+    if len(found) > 1:
+        raise ApiError(400, f"{len(found)} stories have an id starting with {story!r}; give more characters")
+    return found[0]
+
+
+def story_documents(store: Store, story: str | None) -> frozenset[str] | None:
+    """The documents of a story filter, or None when there is no filter."""
+    return frozenset(resolve_story(store, story).doc_ids) if story else None
+
+
+Since = Annotated[date | None, Query(description="Only on or after this day (YYYY-MM-DD).")]
+Until = Annotated[date | None, Query(description="Only before this day (YYYY-MM-DD).")]
+StoryFilter = Annotated[str | None, Query(description="Only what belongs to this story (an id prefix works).")]
+DocFilter = Annotated[str | None, Query(alias="doc", description="Only this document (an id prefix works).")]
