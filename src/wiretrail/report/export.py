@@ -31,7 +31,9 @@ def document_record(doc: Document) -> dict[str, Any]:
         "title": doc.title,
         "published": _iso(doc.published),
         "published_origin": doc.published.origin.value if doc.published else None,
+        "published_precision": doc.published.precision.value if doc.published else None,
         "updated": _iso(doc.updated),
+        "updated_origin": doc.updated.origin.value if doc.updated else None,
         "kind": doc.kind.value,
         "outlet": doc.outlet,
         "republisher": doc.republisher,
@@ -39,6 +41,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "authors": list(doc.authors),
         "truncated": doc.truncated,
         "removed_lines": doc.removed_lines,
+        "language": doc.language,
         "text": doc.text,
     }
 
@@ -161,6 +164,12 @@ def _tables(store: Store) -> dict[str, Iterator[dict[str, Any]]]:
         "stories": (story_record(s) for s in stories(store)),
         "timeline": iter(timeline_records(timeline(store))),
     }
+
+
+def tables(store: Store) -> dict[str, Iterator[dict[str, Any]]]:
+    """Every export table as a stream of records, for writers of other formats (the batch
+    command's Parquet)."""
+    return _tables(store)
 
 
 def export(store: Store, out_dir: str | Path, *, format: str = "jsonl") -> dict[str, int]:

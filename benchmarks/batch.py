@@ -1,0 +1,134 @@
+"""`wiretrail batch` on 2 local Dask workers against 1, in the same run.
+
+The corpus (default 20,000 documents) is generated at run time into a temporary folder: each
+document is a real ukraine-2022 article perturbed the way copies are edited (`_corpus.perturb`:
+sentences dropped or repeated, words and figures changed, paragraphs reordered, passages
+spliced in, verbatim reposts), written as JSON Lines files of FILE_DOCS documents. Nothing
+generated is kept or committed.
+
+Reports, for each worker count: documents/s over the whole run (plan, analysis, global dedup,
+assembly, Parquet), seconds per stage (the global dedup step on its own), dedup groups, and the
+peak RSS of each worker process and of the client (which assembles the result). Then the
+speed-up of 2 workers over 1 (target >= 1.7x) and whether every worker stayed under 1.5 GB.
+
+    .venv/bin/python benchmarks/batch.py               # 20,000 documents
+    .venv/bin/python benchmarks/batch.py --docs 1000   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import BENCH_HOST, load_articles, perturb  # noqa: E402
+
+from distributed import Client, LocalCluster  # noqa: E402
+
+from wiretrail.batch.run import run_batch  # noqa: E402
+from wiretrail.settings import Settings  # noqa: E402
+
+SEED = 20261206
+FILE_DOCS = 250  # documents per generated JSON Lines file: one partition each (~1.5 MB) ...
+MIN_FILES = 40  # ... but at least this many files, so that 2 workers get even shares in a quick run
+SPEEDUP_TARGET = 1.7
+WORKER_RSS_TARGET_MB = 1536
+
+
+def generate(folder: Path, n: int) -> int:
+    """Write n perturbed copies of the real articles as JSON Lines; returns the words written."""
+    articles = load_articles()
+    words = 0
+    per_file = max(1, min(FILE_DOCS, n // MIN_FILES))
+    for start in range(0, n, per_file):
+        rows = []
+        for index in range(start, min(start + per_file, n)):
+            rng = random.Random(f"{SEED}:{index}")
+            base = articles[index % len(articles)]
+            text = "\n\n".join(" ".join(p) for p in perturb(articles, base, rng))
+            published = base.published + timedelta(days=rng.randint(0, 3)) if base.published else None
+            words += len(text.split())
+            rows.append({"url": f"{BENCH_HOST}/batch/{index}", "title": base.title, "text": text,
+                         "published": published.isoformat() if published else None})  # fmt: skip
+        (folder / f"part-{start // per_file:05d}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return words
+
+
+def run(corpus: Path, out: Path, workers: int) -> dict:
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(cluster)
+    try:
+        began = time.perf_counter()
+        cpu_before = time.process_time()
+        report = run_batch([corpus], out, client=client, settings=Settings())
+        seconds = time.perf_counter() - began
+        client_cpu = time.process_time() - cpu_before
+        worker_cpu = sorted(round(v, 1) for v in client.run(_cpu_seconds).values())
+    finally:
+        client.close()
+        cluster.close()
+    if report.failures:
+        print(f"  {len(report.failures)} failures, first: {report.failures[0]}", file=sys.stderr)
+    return {
+        "workers": workers,
+        "documents": report.documents,
+        "seconds": round(seconds, 1),
+        "docs_per_s": round(report.documents / seconds, 2),
+        "words_per_s": round(report.words / seconds),
+        "stages": {k: round(v, 1) for k, v in report.seconds.items()},
+        "groups": report.groups,
+        "largest_group": report.largest_group,
+        "links": report.links,
+        "worker_peak_rss_mb": sorted(round(v) for v in report.worker_peak_rss_mb.values()),
+        "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # CPU seconds do not depend on what else runs on the machine: the run's critical path
+        # is its busiest worker plus the client's sequential assembly
+        "worker_cpu_s": worker_cpu,
+        "client_cpu_s": round(client_cpu, 1),
+        "critical_path_cpu_s": round(max(worker_cpu) + client_cpu, 1),
+    }
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=20_000, help="documents to generate (default 20,000)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wiretrail-batch-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        words = generate(corpus, args.docs)
+        print(f"generated {args.docs} documents, {words} words, in {corpus}", file=sys.stderr)
+        results = []
+        for workers in (1, 2):
+            print(f"running with {workers} worker(s)...", file=sys.stderr)
+            results.append(run(corpus, Path(tmp) / f"out-{workers}", workers))
+            print(json.dumps(results[-1]), file=sys.stderr)
+    one, two = results
+    speedup = two["docs_per_s"] / one["docs_per_s"]
+    worst = max(two["worker_peak_rss_mb"] + one["worker_peak_rss_mb"])
+    print(f"\n{'workers':>8} {'docs/s':>8} {'seconds':>8} {'analyze':>8} {'dedup':>7} {'assemble':>9} {'export':>7} {'worker RSS MB':>15}")
+    for r in results:
+        s = r["stages"]
+        print(f"{r['workers']:>8} {r['docs_per_s']:>8} {r['seconds']:>8} {s['analyze']:>8} {s['dedup']:>7} {s['assemble']:>9} {s['export']:>7} {str(r['worker_peak_rss_mb']):>15}")
+    cpu_speedup = one["critical_path_cpu_s"] / two["critical_path_cpu_s"]
+    print(f"\nworker CPU s: 1 worker {one['worker_cpu_s']}, 2 workers {two['worker_cpu_s']}; client CPU s {one['client_cpu_s']} / {two['client_cpu_s']}")
+    print(f"speed-up by CPU critical path (busiest worker + client): {cpu_speedup:.2f}x (what a quiet machine would show)")
+    print(f"speed-up 2 vs 1 worker: {speedup:.2f}x (target >= {SPEEDUP_TARGET}x: {'met' if speedup >= SPEEDUP_TARGET else 'NOT met'})")
+    print(f"peak worker RSS: {worst} MB (target < {WORKER_RSS_TARGET_MB} MB: {'met' if worst < WORKER_RSS_TARGET_MB else 'NOT met'})")
+    print(f"client peak RSS: {max(r['client_peak_rss_mb'] for r in results)} MB; dedup groups (2 workers): {two['groups']}, largest {two['largest_group']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Connecting to Dask: a scheduler given by address, or a local cluster of worker processes.
+
+Dask is the `dask` extra; without it the user is told the exact install command.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'wiretrail[dask]'"
+
+
+def require_dask() -> None:
+    """Raise a ConfigError naming the install command when dask.distributed is missing."""
+    for module in ("dask", "distributed", "pyarrow"):
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(f"wiretrail batch needs the dask extra ({module} is not installed): {INSTALL_HINT}")
+
+
+def open_client(*, scheduler: str | None = None, local_workers: int = 2, memory_limit: str | None = None):
+    """A `distributed.Client` on `scheduler` (tcp://host:8786), else on a new LocalCluster of
+    `local_workers` single-threaded processes (spaCy releases the GIL too little for threads)."""
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler)
+    if local_workers < 1:
+        raise ConfigError(f"--local-workers must be at least 1, not {local_workers}")
+    cluster = LocalCluster(
+        n_workers=local_workers,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit=memory_limit or "auto",
+        dashboard_address=":0",
+    )
+    return Client(cluster)
+
+
+def close_client(client) -> None:
+    """Close the client, and the local cluster when this process started it."""
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def preload_spacy(client, *, model: str, extract: bool) -> None:
+    """Register the worker plugin that loads spaCy once per worker."""
+    from .plugin import SpacyPreload
+
+    client.register_plugin(SpacyPreload(model, extract), name=SpacyPreload.name)

@@ -1,0 +1,47 @@
+"""Reading per-document results back from a batch directory, in the single-machine ingest order.
+
+Results are pickled `AnalyzedDocument`s (the same objects `ingest` hands its process pool's
+results in): read only batch directories you produced yourself.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ..model import AnalyzedDocument
+from .analyze import analyzed_path
+
+
+def read_partition_results(work: Path, part_id: str, doc_ids: set[str] | None = None) -> list[tuple[int, AnalyzedDocument]]:
+    """(seq, result) of one partition, optionally only those documents."""
+    filters = [("doc_id", "in", sorted(doc_ids))] if doc_ids else None
+    table = pq.read_table(analyzed_path(work, part_id), columns=["seq", "blob"], filters=filters)
+    return [(seq, pickle.loads(blob)) for seq, blob in zip(table["seq"].to_pylist(), table["blob"].to_pylist())]
+
+
+def document_order(work: Path, part_ids: Sequence[str]) -> Iterator[tuple[str, str, int]]:
+    """(part id, doc id, seq) of each distinct document, first occurrence only, in input order.
+
+    `part_ids` come in input order (file, then range), so this is the order `wiretrail ingest`
+    would have met them in; a repeated document counts once, as ingest skips it."""
+    seen: set[str] = set()
+    for part_id in part_ids:
+        table = pq.read_table(analyzed_path(work, part_id), columns=["seq", "doc_id"])
+        for seq, doc_id in zip(table["seq"].to_pylist(), table["doc_id"].to_pylist()):
+            if doc_id not in seen:
+                seen.add(doc_id)
+                yield part_id, doc_id, seq
+
+
+def ordered_results(work: Path, part_ids: Sequence[str]) -> Iterator[AnalyzedDocument]:
+    """Every distinct document's result in input order, one partition in memory at a time."""
+    seen: set[str] = set()
+    for part_id in part_ids:
+        for _, analyzed in read_partition_results(work, part_id):
+            if analyzed.document.id not in seen:
+                seen.add(analyzed.document.id)
+                yield analyzed

@@ -1,0 +1,207 @@
+"""`wiretrail batch`: the whole run, top to bottom.
+
+    1. plan: input files listed in ingest order; big tables and dumps split into ranges
+    2. analyze: one Dask task per partition (`analyze.analyze_partition`), retried on failure;
+       partitions a previous run finished are skipped (`manifest`)
+    3. dedup: keys shuffled by key, groups of connected documents decided (`dedup`)
+    4. assemble: a scratch store filled the way `wiretrail load` fills an empty store, so that
+       entities are made canonical and stories assigned by the store's own code, in input order
+    5. export: every export table written as partitioned Parquet (`tables`)
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..model import Failure
+from ..report.export import tables as export_tables
+from ..settings import Settings
+from ..store import open_store
+from . import manifest
+from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
+from .cluster import close_client, open_client, preload_spacy
+from .dedup import GROUP_DOCS, Decided, connected_groups, decide, pack
+from .merge import write_fresh
+from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
+from .results import document_order, ordered_results
+from .tables import MATCHES, write_atomic, write_table
+
+log = logging.getLogger(__name__)
+
+RETRIES = 2  # a partition whose task fails (a worker killed, out of memory) is tried this much again
+
+
+@dataclass(slots=True)
+class BatchReport:
+    partitions: int = 0
+    skipped: int = 0  # finished by an earlier run
+    documents: int = 0  # distinct documents in the result
+    words: int = 0
+    links: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: analyze, dedup, assemble, export
+    groups: int = 0  # dedup groups (documents connected by shared keys)
+    largest_group: int = 0
+    tables: dict[str, int] = field(default_factory=dict)  # rows per exported table
+    worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+# (stage, done, total): stage is analyze | dedup | assemble | export
+BatchProgress = Callable[[str, int, int], None]
+
+
+def run_batch(
+    inputs: Iterable[str | Path],
+    out: str | Path,
+    *,
+    client=None,
+    scheduler: str | None = None,
+    local_workers: int = 2,
+    settings: Settings = Settings(),
+    progress: BatchProgress | None = None,
+    split_bytes: int = SPLIT_BYTES,
+    group_docs: int = GROUP_DOCS,
+) -> BatchReport:
+    """Process `inputs` on a Dask cluster into a Parquet result in `out`; bad inputs are
+    reported in the result, never fatal. Pass a `distributed.Client`, or a scheduler address,
+    or get a local cluster of `local_workers` processes."""
+    own_client = client is None
+    if own_client:
+        client = open_client(scheduler=scheduler, local_workers=local_workers)
+    try:
+        return _run(client, list(inputs), Path(out), settings, progress or (lambda *_: None), split_bytes, group_docs)
+    finally:
+        if own_client:
+            close_client(client)
+
+
+def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress, split_bytes: int, group_docs: int) -> BatchReport:
+    from distributed import as_completed
+
+    report = BatchReport()
+    work = out / "_work"
+    work.mkdir(parents=True, exist_ok=True)
+    (out / manifest.RESULT).unlink(missing_ok=True)  # until this run finishes, there is no result to load
+    preload_spacy(client, model=settings.spacy_model, extract=settings.extract)
+
+    # 1. plan
+    began = time.perf_counter()
+    files, report.failures = list_files(inputs)
+    big = [f for f in files if needs_count(f, split_bytes)]
+    counts = client.gather(client.map(count_documents, [f.path for f in big], max_bytes=settings.max_input_bytes, pure=False))
+    by_path = dict(zip((f.path for f in big), counts))
+    parts: list[Partition] = []
+    for f in files:
+        parts.extend(split(f, by_path[f.path], split_bytes) if f.path in by_path else [f])
+    report.partitions = len(parts)
+
+    # 2. analyze
+    done = manifest.finished(out)
+    summaries: dict[str, PartitionSummary] = {p.id: done[p.id] for p in parts if p.id in done}
+    report.skipped = len(summaries)
+    todo = [p for p in parts if p.id not in done]
+    options = AnalyzeOptions(settings.spacy_model, settings.extract, settings.max_input_bytes, settings.batch_size)
+    progress("analyze", len(summaries), len(parts))
+    futures = client.map(analyze_partition, todo, work_dir=str(work), options=options, retries=RETRIES, pure=False)
+    index = {f.key: p for f, p in zip(futures, todo)}
+    for future in as_completed(futures):
+        part = index[future.key]
+        try:
+            summary = future.result()
+        except Exception as exc:  # failed after its retries: report it, finish the rest
+            rng = "" if part.stop is None else f" (documents {part.start}-{part.stop - 1})"
+            report.failures.append(Failure(part.path, "batch", f"partition{rng} failed after {RETRIES} retries: {type(exc).__name__}: {exc}"))
+            continue
+        manifest.record(out, summary)
+        summaries[part.id] = summary
+        progress("analyze", len(summaries), len(parts))
+    finished_ids = [p.id for p in parts if p.id in summaries]
+    for p in parts:
+        if p.id in summaries:
+            report.failures.extend(Failure(*f) for f in summaries[p.id].failures)
+    report.words = sum(s.words for s in summaries.values())
+    report.seconds["analyze"] = time.perf_counter() - began
+
+    # 3. dedup
+    began = time.perf_counter()
+    located = list(document_order(work, finished_ids))
+    report.documents = len(located)
+    decided = _dedup(client, work, located, finished_ids, settings.batch_size, group_docs, report, progress)
+    matches = sorted((m for d in decided for m in d.matches), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
+    links = sorted((link for d in decided for link in d.links), key=lambda l: (l.from_doc, l.to_doc))
+    write_atomic(_matches_table(matches), work / "matches" / "part-00000.parquet")
+    report.seconds["dedup"] = time.perf_counter() - began
+
+    # 4. assemble, 5. export
+    began = time.perf_counter()
+    scratch = work / "assemble.db"
+    for stale in work.glob("assemble.db*"):
+        stale.unlink()
+    store = open_store(scratch)
+    try:
+        assembled = write_fresh(
+            store, ordered_results(work, finished_ids), report.failures, matches, links,
+            batch_size=settings.batch_size, progress=lambda r: progress("assemble", r.added + r.existing, len(located)),
+        )  # fmt: skip
+        report.links = assembled.links
+        report.seconds["assemble"] = time.perf_counter() - began
+        began = time.perf_counter()
+        tables = export_tables(store)
+        for i, (name, records) in enumerate(tables.items()):
+            report.tables[name] = write_table(out, name, records)
+            progress("export", i + 1, len(tables) + 1)
+        report.tables["failures"] = write_table(out, "failures", (_failure_record(f) for f in store.failures()))
+    finally:
+        store.close()
+    for used in work.glob("assemble.db*"):  # the scratch store is as big as the corpus
+        used.unlink()
+    report.seconds["export"] = time.perf_counter() - began
+    report.worker_peak_rss_mb = client.run(_peak_rss_mb)
+    manifest.write_result(out, {"partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
+    return report
+
+
+def _dedup(client, work: Path, located, finished_ids, batch_size: int, group_docs: int, report: BatchReport, progress) -> list[Decided]:
+    from distributed import as_completed
+
+    if not located:
+        return []
+    order = {doc_id: seq for _, doc_id, seq in located}
+    where = {doc_id: (part_id, doc_id, seq) for part_id, doc_id, seq in located}
+    key_files = [str(keys_path(work, pid)) for pid in finished_ids]
+    groups = connected_groups(client, key_files, order)
+    report.groups = len(groups)
+    report.largest_group = max(len(g) for g in groups)
+    tasks = pack(groups, limit=group_docs)
+    progress("dedup", 0, len(tasks))
+    futures = client.map(decide, [[where[d] for d in task] for task in tasks], work_dir=str(work), docs_per_batch=batch_size, retries=RETRIES, pure=False)
+    out: list[Decided] = []
+    for i, future in enumerate(as_completed(futures), 1):
+        out.append(future.result())
+        progress("dedup", i, len(tasks))
+    return out
+
+
+def _matches_table(matches) -> pa.Table:
+    names = [f.name for f in MATCHES]
+    return pa.table({n: [getattr(m, n) for m in matches] for n in names}, schema=MATCHES)
+
+
+def _failure_record(failure: Failure) -> dict:
+    return {"source": failure.source, "stage": failure.stage, "error": failure.error, "at": failure.at.isoformat()}
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
