@@ -6,7 +6,7 @@
              -> 4. reporting      (plain text only: the prose region of a flattened page)
              -> 5. title, outlet, republisher, truncation
 
-Lines are kept or dropped, never edited (only trailing whitespace and carriage returns go), so
+Lines are kept or dropped, never edited (only trailing whitespace, carriage returns and NULs go), so
 every kept line reads exactly as in the input. The title comes from the ' date' header line
 (which then is not part of the text), else from a headline that opens the text (which stays in
 the text: the segmenter reads it as the lead's headline). Metadata a reader found (`raw.title`,
@@ -55,7 +55,9 @@ def clean_text(raw: RawDocument, *, select_region: bool | None = None) -> Cleane
     """
     if select_region is None:
         select_region = raw.media_type != "text/html"
-    text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL characters go too: no text needs them, and SQLite's length() and C string functions stop
+    # at them, so offsets past one looked out of range to the store's check (tests/test_hostile_inputs.py)
+    text = raw.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     lines = [line.rstrip() for line in text.split("\n")]
 
     # 1. header line

@@ -19,6 +19,7 @@ from ..model import Failure, RawDocument
 from .decode import DecodedText, decode_bytes
 from .files import iter_paths, read_path
 from .html import read_html
+from .stdin import STDIN_NAME, read_stdin
 
 __all__ = ["DEFAULT_MAX_BYTES", "DecodedText", "decode_bytes", "iter_inputs", "read_html"]
 
@@ -31,10 +32,13 @@ def iter_inputs(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[RawDocument | Failure]:
     """One RawDocument per document under `paths` (a file, a table row, a feed entry, a WARC
-    response), or a Failure per bad input, streamed in a deterministic order."""
+    response), or a Failure per bad input, streamed in a deterministic order. The path `-` is standard input."""
     if max_bytes < 1:
         raise ValueError(f"max_bytes must be at least 1, not {max_bytes}")
     for path in iter_paths(paths):
+        if path == STDIN_NAME:
+            yield from read_stdin(max_bytes=max_bytes)
+            continue
         if isinstance(path, Failure):
             yield path
             continue

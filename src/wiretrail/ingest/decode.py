@@ -37,6 +37,12 @@ WESTERN_FALLBACK_MAX_NON_ASCII = 0.01
 # cp1257 or iso8859-14 for most (Italian and Spanish 0 of 9 right); with the tie-break all 63 are.
 # Its coherence score did not separate the languages (gaps of 0.05 both ways), so it is not used.
 LATIN_TIE_CHAOS = 0.05
+# Mixed files (step 4b): at least this many valid multi-byte UTF-8 characters, making up at least
+# this share of the non-ASCII text, before bytes that are not UTF-8 are read as windows-1252.
+# Single-code-page text (tests/test_ingest_decode.py's samples) forms none or one by accident.
+MIXED_MIN_UTF8_CHARS = 8
+MIXED_ENCODING = "utf-8+cp1252"  # what DecodedText.encoding says of such text; no codec has the name
+MIXED_MIN_UTF8_SHARE = 0.2
 # ...unless windows-1252 puts a symbol right after a letter: Polish ł, ą, ż in cp1250 read as ³ ¹ ¿.
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][¹³¿¥¾¼¦]")
 
@@ -79,7 +85,7 @@ def normalize_charset(name: str | None) -> str | None:
         return None
     try:
         codec = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (fuzz/fuzz_warc.py, an HTTP header)
         log.debug("unknown charset %r ignored", name)
         return None
     return _WEB_ALIASES.get(codec, codec)
@@ -111,6 +117,11 @@ def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
         if text is not None:
             return DecodedText(text, encoding)
         log.debug("%s: declared charset %s does not fit the bytes; detecting", source, declared)
+    # 4b. UTF-8 with stretches of windows-1252: files joined from two exports
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        log.debug("%s: UTF-8 with bytes that are not; those read as windows-1252", source)
+        return DecodedText(mixed, MIXED_ENCODING)
     # 5. mostly ASCII: windows-1252
     non_ascii = len(data.translate(None, _ASCII))
     if non_ascii < WESTERN_FALLBACK_MAX_NON_ASCII * len(data):
@@ -130,6 +141,31 @@ def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
     ):
         return DecodedText(text, "cp1252")
     return DecodedText(str(best), best.encoding)
+
+
+def _mixed_utf8(data: bytes) -> str | None:
+    """Text that is UTF-8 in places and windows-1252 in others, each byte that is not UTF-8 read
+    as windows-1252; None unless the UTF-8 evidence is clear (MIXED_MIN_UTF8_CHARS, _SHARE).
+
+    Legacy text in one code page rarely forms valid multi-byte UTF-8 by accident, so many such
+    characters mean some of the file really is UTF-8; read as one code page, either half would be
+    mojibake (detection picked iso8859-10 for a French file joined from a UTF-8 and a cp1252 export).
+    """
+    utf8_part = data.decode("utf-8", errors="ignore")
+    utf8_chars = len(utf8_part) - len(utf8_part.encode("ascii", errors="ignore"))
+    bad_bytes = len(data) - len(utf8_part.encode("utf-8"))
+    if utf8_chars < MIXED_MIN_UTF8_CHARS or utf8_chars < MIXED_MIN_UTF8_SHARE * (utf8_chars + bad_bytes):
+        return None
+    return data.decode("utf-8", errors=CP1252_FALLBACK)
+
+
+def _cp1252_bytes(err: UnicodeDecodeError) -> tuple[str, int]:
+    chunk = err.object[err.start : err.end]
+    return chunk.decode("cp1252", errors="ignore") or chunk.decode("latin-1"), err.end
+
+
+CP1252_FALLBACK = "wiretrail-cp1252"  # a codec error handler: open(..., encoding="utf-8", errors=CP1252_FALLBACK)
+codecs.register_error(CP1252_FALLBACK, _cp1252_bytes)
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:

@@ -79,6 +79,9 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[str | Failure]:
     """
     for given in paths:
         path = os.fspath(given)
+        if path == "-":  # standard input: read by the caller, see stdin.py
+            yield path
+            continue
         try:
             mode = os.stat(path).st_mode
         except FileNotFoundError:
@@ -122,7 +125,8 @@ def _walk(folder: str) -> Iterator[str | Failure]:
 # Found beside a corpus (its README, a gold file, a script, a picture) but never a news copy:
 # skipped when walking a folder; a file named on the command line is still read.
 NOT_NEWS_EXTENSIONS = frozenset(
-    ".md .rst .toml .yaml .yml .ini .cfg .json .py .sh .js .css .png .jpg .jpeg .gif .svg .pdf .zip".split()
+    ".md .rst .toml .yaml .yml .ini .cfg .json .py .sh .js .css .png .jpg .jpeg .gif .svg .pdf .zip"
+    " .db .sqlite .sqlite3 .db-wal .db-shm .db-journal".split()  # a store kept beside its inputs
 )
 
 

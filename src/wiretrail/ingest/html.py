@@ -49,6 +49,10 @@ EXTRACTION_OPTIONS = {  # chosen on evals/html_extraction.py --variants
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _STRAY_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+# Characters libxml2 cannot hold (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF):
+# lxml parses them into a fragment's text and then refuses to set that text again (ValueError).
+# They render as nothing, so they are dropped. Found by fuzz/fuzz_feeds.py.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # The Internet Archive's Wayback Machine toolbar and banners, injected into every capture.
 _ARCHIVE_TOOLBARS = etree.XPath(
@@ -128,8 +132,14 @@ def html_fragment_to_text(markup: str) -> str:
 
     No boilerplate removal: a fragment is already the article, so extraction could only lose text.
     """
+    markup = _NOT_XML_CHARS.sub("", markup)
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except AssertionError:  # lxml asserts one <body>: the fragment holds <html>/<head> tags (fuzz/fuzz_html.py)
+        try:
+            root = lxml.html.document_fromstring(markup)
+        except (etree.ParserError, ValueError):
+            return ""
     except (etree.ParserError, ValueError):
         return ""
     return plain_text(root)

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import EmptyInput, InputTooLarge, MalformedInput
 from ..model import DateOrigin, Failure, RawDocument
-from .decode import decode_bytes
+from .decode import CP1252_FALLBACK, MIXED_ENCODING, decode_bytes
 from .text import parse_timestamp, record_hash
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,10 @@ def iter_csv(
 ) -> Iterator[RawDocument | Failure]:
     """Rows of a CSV (or TSV) with a header naming a text column; `stream` must be seekable."""
     encoding = _sniff_encoding(stream, source=source)
-    text_stream = io.TextIOWrapper(stream, encoding=_BOM_CODECS.get(encoding, encoding), newline="")
+    if encoding == MIXED_ENCODING:  # UTF-8 with windows-1252 stretches: read as decode_bytes did
+        text_stream = io.TextIOWrapper(stream, encoding="utf-8", errors=CP1252_FALLBACK, newline="")
+    else:
+        text_stream = io.TextIOWrapper(stream, encoding=_BOM_CODECS.get(encoding, encoding), newline="")
     csv.field_size_limit(max_bytes)  # process-wide; the default 128 KiB cuts long articles
     reader = csv.reader(_capped_lines(text_stream, max_bytes), delimiter=delimiter)
     row_number = 0

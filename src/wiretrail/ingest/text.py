@@ -54,7 +54,7 @@ def parse_timestamp(value: str | None, *, origin: DateOrigin) -> Timestamp | Non
     except ValueError:
         try:
             parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # overflow: a year of 30 digits (fuzz/fuzz_jsonl.py)
             log.debug("unparsable date %r ignored", text)
             return None
     if ":" not in text:  # no time given, not even midnight

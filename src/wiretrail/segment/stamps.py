@@ -168,13 +168,19 @@ def _clock(m: re.Match) -> time | None:
 def _zone(m: re.Match) -> str | None | object:
     """A zone key for `zone_info`: an abbreviation, optionally with an offset ('GMT+1')."""
     if m["isooff"]:
-        return "UTC" + m["isooff"]
-    if not m["zone"]:
+        key = "UTC" + m["isooff"]
+    elif not m["zone"]:
         return None
-    name = m["zone"].upper()
-    if name not in ZONES:
+    else:
+        name = m["zone"].upper()
+        if name not in ZONES:
+            return _BAD
+        key = name + (m["off"] or "")
+    try:  # 'GMT+99' (a day and more) or 'ET+1' (a calendar zone with an offset) names no clock
+        zone_info(key)
+    except ValueError:  # found by fuzz/fuzz_stamps.py: stamp_datetime raised on such a stamp
         return _BAD
-    return name + (m["off"] or "")
+    return key
 
 
 def _written_date(m: re.Match, p: str):
