@@ -11,6 +11,13 @@ deduplicated record.
 from __future__ import annotations
 
 from .api import Wiretrail, open
+from .provenance.audit import Audit
+from .provenance.trace import SentenceTrace
+from .report.figure_table import FigureGroup
+from .report.stories import StorySummary
+from .report.timeline import TimelineRow
+from .results import Results
+from .store.base import SearchHit
 from .errors import (
     BinaryInput,
     ConfigError,
@@ -19,6 +26,8 @@ from .errors import (
     InputNotFound,
     InputTooLarge,
     MalformedInput,
+    MissingExtra,
+    NotFound,
     SchemaVersionError,
     StoreError,
     WiretrailError,
@@ -34,6 +43,7 @@ from .model import (
     Evidence,
     Failure,
     Figure,
+    Link,
     Quote,
     RawDocument,
     Segment,
@@ -48,6 +58,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnalyzedDocument",
+    "Audit",
     "BinaryInput",
     "ConfigError",
     "DateOrigin",
@@ -60,22 +71,32 @@ __all__ = [
     "Evidence",
     "Failure",
     "Figure",
+    "FigureGroup",
     "IngestReport",
     "InputError",
     "InputNotFound",
     "InputTooLarge",
+    "Link",
     "MalformedInput",
+    "MissingExtra",
+    "NotFound",
     "Quote",
     "RawDocument",
+    "Results",
     "SchemaVersionError",
+    "SearchHit",
     "Segment",
     "SegmentKind",
     "Sentence",
+    "SentenceTrace",
     "Settings",
     "StoreError",
+    "StorySummary",
+    "TimelineRow",
     "Timestamp",
     "Wiretrail",
     "WiretrailError",
+    "__version__",
     "load_settings",
     "open",
 ]

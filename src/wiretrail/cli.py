@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,8 +21,8 @@ from rich.table import Table
 from .errors import WiretrailError
 from .model import EntityType
 from .pipeline import IngestReport, ingest as run_ingest
-from .provenance.audit import audit_document
-from .provenance.trace import trace_document
+from .provenance.audit import audit_document, audit_record
+from .provenance.trace import trace_document, trace_record
 from .extract.events import EVENT_TRIGGERS
 from .report.export import (
     EXPORT_FORMATS,
@@ -41,14 +40,19 @@ from .report.figure_table import figure_table, group_records
 from .report.stories import stories as list_stories, story_record
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
-from .settings import load_settings
+from .settings import load_settings, setting_docs
 from .store import DocumentQuery
 
 from .commands.common import (
     ID_CHARS,
     check_format,
-    columns,
+    FormatOption,
+    SinceOption,
+    UntilOption,
     emit,
+    parse_day,
+    parse_time,
+    table_columns,
     err,
     fail,
     open_configured_store,
@@ -70,7 +74,7 @@ app = typer.Typer(
 
 @app.callback()
 def main_options(
-    db: Annotated[Optional[str], typer.Option("--db", help="Store: a SQLite file (default wiretrail.db; env WIRETRAIL_DB).")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Store: a SQLite file or a postgresql:// URL (default wiretrail.db; env WIRETRAIL_DB).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default ./wiretrail.toml).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries on stderr.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
@@ -110,6 +114,8 @@ def ingest(
         store.close()
     for failure in report.failures:
         err.print(f"failed: {failure.source}: {failure.error}", markup=False, highlight=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     if not state.quiet:
         err.print(_summary(report), markup=False, highlight=False)
     if report.failures:
@@ -128,16 +134,21 @@ def _summary(report: IngestReport) -> str:
 def docs(
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many rows.")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind: article, live-blog, live-updates.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    since: SinceOption = None,
+    until: UntilOption = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Only documents in this language (ISO 639-1 code, e.g. en, ru, uk).")] = None,
+    format: FormatOption = None,
 ) -> None:
     """List stored documents: id, title, outlet, published, kind, segments, flags.
 
     Example: wiretrail docs --kind live-blog
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
-        documents = list(store.documents(DocumentQuery(kind=kind, limit=limit)))
+        documents = list(store.documents(DocumentQuery(
+            kind=kind, language=lang, since=parse_time(since, "--since"), until=parse_time(until, "--until"), limit=limit
+        )))
         seg_counts = store.segment_counts()
     finally:
         store.close()
@@ -215,13 +226,13 @@ def export(
 def links(
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only links of this document (an id prefix works).")] = None,
     relation: Annotated[Optional[str], typer.Option("--relation", help="duplicate, shares-passages or rewrite-of.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """List links between documents: which copies, repeats or rewrites which, and who was first.
 
     Example: wiretrail links --relation shares-passages
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
         if doc_id is not None:
@@ -255,13 +266,13 @@ def _resolve(store, doc_id: str) -> str:
 @app.command()
 def provenance(
     target: Annotated[str, typer.Argument(help="A document id (prefix), or DOC:SEGMENT for one segment.")],
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Each sentence: first seen where and when, its copies, and how many independent sources.
 
     Example: wiretrail provenance 93f1:12
     """
-    check_format(format)
+    format = check_format(format)
     doc_part, _, seg_part = target.partition(":")
     if seg_part and not seg_part.isdigit():
         raise fail(f"segment {seg_part!r} is not a number: use DOC:SEGMENT, e.g. {doc_part}:3", 2)
@@ -271,15 +282,7 @@ def provenance(
         traces = trace_document(store, doc_id, segment_index=int(seg_part) if seg_part else None)
     finally:
         store.close()
-    rows = [
-        {
-            "doc_id": doc_id, "start": t.start, "end": t.end, "text": t.text, "segment": t.segment_index,
-            "first_seen": {"doc_id": t.first_seen.doc_id, "at": t.first_seen.when.isoformat()} if t.first_seen else None,
-            "copies": [{"doc_id": c.doc_id, "sentence": c.sentence_index, "at": c.when.isoformat() if c.when else None} for c in t.copies],
-            "independent_sources": t.independent_sources,
-        }
-        for t in traces
-    ]  # fmt: skip
+    rows = [trace_record(doc_id, t) for t in traces]
     emit(
         rows, format, ("sentence", "first seen", "copies", "sources"),
         lambda r: (
@@ -306,13 +309,7 @@ def audit(
         result = audit_document(store, _resolve(store, doc_id), embeddings=embeddings or None)
     finally:
         store.close()
-    record = {
-        "doc_id": result.doc_id,
-        "sources": list(result.sources),
-        "unsupported": [{"start": s.start, "end": s.end, "text": s.text, "best_score": s.score} for s in result.unsupported],
-        "supported": [{"start": s.start, "end": s.end, "text": s.text, "supported_by": s.supported_by, "score": s.score, "method": s.method} for s in result.supported],
-        "unsourced_quotes": [{"start": q.start, "end": q.end, "text": q.text} for q in result.unsourced_quotes],
-    }
+    record = audit_record(result)
     if format == "json":
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
@@ -328,13 +325,13 @@ def audit(
 @app.command()
 def failures(
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many rows.")] = 50,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """List inputs that could not be ingested, newest first, with the reason.
 
     Example: wiretrail failures --limit 10
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
         found = store.failures(limit=limit)
@@ -347,28 +344,19 @@ def failures(
 # -- extracted facts ------------------------------------------------------------------------------
 
 
-def _day(value: Optional[str], option: str) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD", 2) from None
-
-
 @app.command()
 def entities(
     type: Annotated[Optional[str], typer.Option("--type", help="PERSON, ORG, PLACE or GROUP.")] = None,
     query: Annotated[Optional[str], typer.Option("--query", help="Only entities with a spelling containing this.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only entities this document mentions (an id prefix works).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most mentioned first.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Canonical people, organisations, groups and places: spellings, roles, mentions, documents.
 
     Example: wiretrail entities --type PERSON --query Zelensky
     """
-    check_format(format)
+    format = check_format(format)
     if type is not None and type.upper() not in ENTITY_TYPES:
         raise fail(f"unknown entity type {type!r}; choose one of {', '.join(ENTITY_TYPES)}", 2)
     store = open_configured_store()
@@ -391,13 +379,13 @@ def entities(
 def places(
     unresolved: Annotated[bool, typer.Option("--unresolved", help="Only places the gazetteer could not place.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most mentioned first.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Places mentioned, with coordinates and country; unresolved ones are listed as such.
 
     Example: wiretrail places --format json
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
         found = store.facts.entities(FactQuery(type="PLACE"))
@@ -422,19 +410,20 @@ def _coord(value: Optional[float]) -> str:
 def quotes(
     speaker: Annotated[Optional[str], typer.Option("--speaker", help="Only quotes by a speaker whose name contains this.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only quotes of this document.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only quotes said on or after this day (YYYY-MM-DD).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Direct quotes with their speakers and when they were reported.
 
     Example: wiretrail quotes --speaker Rutte
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
-        found = store.facts.quotes(FactQuery(doc_id=doc, text=speaker, since=_day(since, "--since"), limit=limit))
+        found = store.facts.quotes(FactQuery(doc_id=doc, text=speaker, since=parse_day(since, "--since"), until=parse_day(until, "--until"), limit=limit))
     finally:
         store.close()
     rows = [quote_record(q) for q in found]
@@ -450,23 +439,24 @@ def quotes(
 def figures(
     about: Annotated[Optional[str], typer.Option("--about", help="Only figures whose subject contains this.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only figures of this document.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only figures reported on or after this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     conflicts: Annotated[bool, typer.Option("--conflicts", help="Figures about the same thing that disagree, side by side, with why (time, scope or a real disagreement).")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Numbers with what they count, value or range, unit, who says so and as of when.
 
     Example: wiretrail figures --about troops --conflicts
     """
-    check_format(format)
+    format = check_format(format)
     if conflicts:
         _figure_conflicts(about, limit, format)
         return
     store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
-        found = store.facts.figures(FactQuery(doc_id=doc, text=about, since=_day(since, "--since"), limit=limit))
+        found = store.facts.figures(FactQuery(doc_id=doc, text=about, since=parse_day(since, "--since"), until=parse_day(until, "--until"), limit=limit))
     finally:
         store.close()
     rows = [figure_record(f) for f in found]
@@ -499,7 +489,7 @@ def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -
         for g in groups:
             why = Counter(d["why"] for d in g["differences"])
             out.print(f"{g['subject']} ({g['unit'] or 'count'}): {', '.join(f'{n} {w}' for w, n in why.items())}", markup=False, highlight=False)
-            table = Table(*columns("value", "says", "as of", "subject", "doc"))
+            table = Table(*table_columns("value", "says", "as of", "subject", "doc"))
             for f in g["figures"]:
                 table.add_row(_value(f), f["attributed_to"] or "", f["as_of"] or "", f["subject"], f["doc_id"][:ID_CHARS])
             out.print(table)
@@ -522,24 +512,24 @@ def _value(r: dict) -> str:
 
 @app.command()
 def events(
-    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     type: Annotated[Optional[str], typer.Option("--type", help="Event type, e.g. ATTACK, VISIT, AID, CAPTURE.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc", help="Only events of this document.")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Who did what to whom, where and when; undated events are listed last.
 
     Example: wiretrail events --since 2024-12-01 --type ATTACK
     """
-    check_format(format)
+    format = check_format(format)
     if type is not None and type.upper() not in EVENT_TRIGGERS:
         raise fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
     store = open_configured_store()
     try:
         doc = _resolve(store, doc_id) if doc_id else None
-        query = FactQuery(doc_id=doc, type=type, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit)
+        query = FactQuery(doc_id=doc, type=type, since=parse_day(since, "--since"), until=parse_day(until, "--until"), limit=limit)
         found = store.facts.events(query)
     finally:
         store.close()
@@ -554,27 +544,27 @@ def events(
 
 @app.command()
 def timeline(
-    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     entity: Annotated[Optional[str], typer.Option("--entity", help="Only events naming this actor, target or word.")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="Only events at a place whose name contains this.")] = None,
     type: Annotated[Optional[str], typer.Option("--type", help="Event type, e.g. ATTACK, VISIT, AID, CAPTURE.")] = None,
     story: Annotated[Optional[str], typer.Option("--story", help="Only events of this story (an id prefix works).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many rows.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """One row per event, dated by when it happened, with its earliest report and every later source.
 
     Example: wiretrail timeline --entity Rutte --since 2024-12-01
     """
-    check_format(format)
+    format = check_format(format)
     if type is not None and type.upper() not in EVENT_TRIGGERS:
         raise fail(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TRIGGERS)}", 2)
     store = open_configured_store()
     try:
         docs = frozenset(_resolve_story(store, story).doc_ids) if story else None
         query = TimelineQuery(
-            since=_day(since, "--since"), until=_day(until, "--until"), type=type, entity=entity, place=place,
+            since=parse_day(since, "--since"), until=parse_day(until, "--until"), type=type, entity=entity, place=place,
             doc_ids=docs, limit=limit,
         )
         rows = timeline_records(run_timeline(store, query))
@@ -592,19 +582,19 @@ def timeline(
 
 @app.command("stories")
 def stories_command(
-    since: Annotated[Optional[str], typer.Option("--since", help="Only stories reported on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only stories reported before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, most independent sources first.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or ndjson.")] = "table",
+    format: FormatOption = None,
 ) -> None:
     """Stories: title, first and last seen, segments, documents and independent sources.
 
     Example: wiretrail stories --since 2024-12-01
     """
-    check_format(format)
+    format = check_format(format)
     store = open_configured_store()
     try:
-        found = list_stories(store, since=_day(since, "--since"), until=_day(until, "--until"))[:limit]
+        found = list_stories(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))[:limit]
     finally:
         store.close()
     rows = [story_record(s) for s in found]
@@ -620,8 +610,8 @@ def stories_command(
 @app.command()
 def brief(
     story: Annotated[Optional[str], typer.Option("--story", help="Brief one story (an id prefix works).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only events on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only events before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
 ) -> None:
     """A one-page briefing in which every sentence cites its sources.
@@ -633,7 +623,7 @@ def brief(
     store = open_configured_store()
     try:
         story_id = _resolve_story(store, story).id if story else None
-        result = build_briefing(store, story=story_id, since=_day(since, "--since"), until=_day(until, "--until"))
+        result = build_briefing(store, story=story_id, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
     finally:
         store.close()
     sys.stdout.write(briefing_html(result) if format == "html" else briefing_markdown(result))
@@ -641,8 +631,38 @@ def brief(
         raise typer.Exit(1)
 
 
+@app.command("config")
+def config_command(format: FormatOption = None) -> None:
+    """The effective settings: value, where it came from (default, file, env, argument) and what
+    it is for. Precedence: defaults < wiretrail.toml (or --config) < WIRETRAIL_* env < flags.
+
+    Example: WIRETRAIL_WORKERS=1 wiretrail config --format json
+    """
+    format = check_format(format)
+    docs = setting_docs()
+    rows = [
+        {"name": name, "value": value, "origin": origin, "help": docs.get(name, "")}
+        for name, value, origin in state.settings.describe()
+    ]
+    emit(rows, format, ("name", "value", "origin", "help"), lambda r: (r["name"], str(r["value"]), r["origin"], r["help"]))
+
+
 # Commands kept in their own modules (wiretrail.commands.*): they import only
 # wiretrail.commands.common, and are added here, one line each.
+from .commands.batch import batch as batch_command, load as load_command  # noqa: E402
+app.command("batch")(batch_command)
+app.command("load")(load_command)
+from .commands.sources import fetch, sources_app, watch_command  # noqa: E402
+from .commands.alerts import alerts_app  # noqa: E402
+app.add_typer(sources_app, name="sources")
+app.add_typer(alerts_app, name="alerts")
+app.command()(fetch)
+app.command("watch")(watch_command)
+from .commands.maintenance import backup as backup_command, check as check_command  # noqa: E402
+app.command("check")(check_command)
+app.command("backup")(backup_command)
+from .commands.serve import serve  # noqa: E402
+app.command()(serve)
 
 
 def main() -> None:

@@ -9,7 +9,10 @@
     │   └── MalformedInput    a reader could not parse it (bad CSV row, broken feed, WARC...)
     ├── StoreError            the store could not be opened, migrated or written
     │   └── SchemaVersionError  the store was written by a newer wiretrail
-    └── ConfigError           a setting has a bad value; names the setting and the valid choices
+    ├── ConfigError           a setting has a bad value; names the setting and the valid choices
+    ├── NotFound              an id (or id prefix) that matches no record, or several (a LookupError)
+    └── MissingExtra          a feature needs an optional extra that is not installed; gives the
+                              install command (also an ImportError)
 """
 
 from __future__ import annotations
@@ -58,3 +61,19 @@ class SchemaVersionError(StoreError):
 
 class ConfigError(WiretrailError):
     pass
+
+
+class NotFound(WiretrailError, LookupError):
+    """An id or id prefix matched no record, or more than one; the message says which."""
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingExtra(WiretrailError, ImportError):
+    """A feature needs an optional extra; the message is the command that installs it."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        super().__init__(f"{feature} needs the {extra!r} extra: pip install 'wiretrail[{extra}]'")
+        self.feature = feature
+        self.extra = extra

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 
+ANALYSED_LANGUAGES = frozenset({"en"})  # languages extraction has models for (see language.py)
+
 class DatePrecision(str, enum.Enum):
     """How much of a timestamp is known."""
 
@@ -123,6 +125,7 @@ class Document:
     removed_lines: int = 0  # page-furniture lines cleaning dropped
     fetched_at: datetime | None = None
     ingested_at: datetime | None = None
+    language: str | None = None  # ISO 639-1, detected from the text; None: too little to tell
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -133,6 +136,8 @@ class Document:
             out.append("undated")
         if self.republisher:
             out.append("republished")
+        if self.language is not None and self.language not in ANALYSED_LANGUAGES:
+            out.append(f"not analysed ({self.language})")
         return tuple(out)
 
 
@@ -200,6 +205,7 @@ class AnalyzedDocument:
     passages: tuple[tuple[int, int], ...] = ()  # winnowed word 8-gram keys: (key, token position)
     extraction: Extraction | None = None  # None when extraction was switched off
     story_features: tuple = ()  # one `stories.StoryFeatures` per segment, built beside extraction
+    warnings: tuple[str, ...] = ()  # e.g. a publication date after the fetch time, dropped
 
 
 @dataclass(frozen=True, slots=True)

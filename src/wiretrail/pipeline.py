@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from .clean.boilerplate import is_furniture_line
 from .extract.document import extract_document
 from .ids import content_hash, document_id
 from .ingest import iter_inputs
-from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence
+from .language import detect_language, is_analysed
+from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence, Timestamp
 from .provenance import update_provenance
 from .provenance.fingerprints import fingerprint_sentences, passage_keys, passage_tokens
 from .provenance.meaning import salient_terms
@@ -59,6 +60,7 @@ class IngestReport:
     words: int = 0
     links: int = 0  # document links written or rewritten by this ingest
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # stored, but something was dropped (a future date)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,7 @@ class _Prepared:
     document: Document
     segments: tuple[Segment, ...]
     paragraphs: tuple[tuple[int, int, int], ...]  # (segment index, start, end) of each text line
+    warnings: tuple[str, ...] = ()  # what the user should hear about (a rejected date)
 
 
 # Breaks a sentence never crosses: a line break, and a rule of underscores, which wire copy
@@ -98,10 +101,37 @@ def _paragraphs(text: str, segments: Sequence[Segment]) -> tuple[tuple[int, int,
             stripped = piece.strip()
             if stripped and not _is_structure_line(stripped, seg):
                 lead = len(piece) - len(piece.lstrip())
-                out.append((seg.index, pos + lead, pos + lead + len(stripped)))
+                out.extend((seg.index, a, b) for a, b in _bounded(text, pos + lead, pos + lead + len(stripped)))
             pos += len(piece)
             pos += len(m.group()) if (m := PARAGRAPH_BREAK.match(text, pos)) else 0
     return tuple(out)
+
+
+# The longest paragraph handed to spaCy in one piece. spaCy refuses texts over 1,000,000 characters
+# (E088: a 1 MB single line stopped the whole ingest) and its models need about 1 GB of temporary
+# memory per 100,000; news paragraphs stay under 5,000 characters and a CSV row holding a whole
+# article on one line under ~60,000. Longer paragraphs are cut at a sentence end (else a space)
+# before this length, so the work per document is bounded by its size. tests/test_hostile_inputs.py
+MAX_PARAGRAPH_CHARS = 100_000
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of one paragraph, each at most MAX_PARAGRAPH_CHARS, blanks trimmed."""
+    pieces = []
+    while end - start > MAX_PARAGRAPH_CHARS:
+        limit = start + MAX_PARAGRAPH_CHARS
+        cut = text.rfind(". ", start + MAX_PARAGRAPH_CHARS // 2, limit) + 1 or text.rfind(" ", start + 1, limit)
+        cut = cut if cut > start else limit
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 def _is_structure_line(line: str, seg: Segment) -> bool:
@@ -111,15 +141,41 @@ def _is_structure_line(line: str, seg: Segment) -> bool:
     return seg.kind is SegmentKind.ENTRY and parse_stamp_line(line) is not None
 
 
+FUTURE_DATE_TOLERANCE = timedelta(days=1)  # a date this far past the fetch time is still
+# believed: a day-precision date is midnight, and a zone-less time may be up to 14 h ahead of UTC
+
+
+def future_date_warning(raw: RawDocument, published: Timestamp | None, fetched: datetime) -> str | None:
+    """Why `published` cannot be believed, or None: a date later than the fetch (or ingest) time
+    is wrong — a template's copyright year, a scheduled event, a misread stamp — and is dropped
+    with a warning rather than put a story in the future."""
+    if published is None:
+        return None
+    value = published.value if published.value.tzinfo else published.value.replace(tzinfo=timezone.utc)
+    fetched = fetched if fetched.tzinfo else fetched.replace(tzinfo=timezone.utc)
+    if value <= fetched + FUTURE_DATE_TOLERANCE:
+        return None
+    return (
+        f"{raw.source}: publication date {published.isoformat()} ({published.origin.value}) is later "
+        f"than the fetch time {fetched.isoformat(timespec='minutes')}; dropped, the document is undated"
+    )
+
+
 def prepare_document(raw: RawDocument) -> _Prepared:
     cleaned = clean_text(raw)
     doc_id = raw_document_id(raw)
+    now = datetime.now(timezone.utc)
+    warning = future_date_warning(raw, cleaned.published, raw.fetched_at or now)
+    if warning:
+        log.warning("%s", warning)
+        cleaned = replace(cleaned, published=None)
     segmentation = segment_document(
         doc_id, cleaned.text, published=cleaned.published, title=cleaned.title
     )
     document = Document(
         id=doc_id,
         source=raw.source,
+        language=detect_language(cleaned.text),
         text=cleaned.text,
         url=raw.url,
         title=cleaned.title,
@@ -134,10 +190,10 @@ def prepare_document(raw: RawDocument) -> _Prepared:
         content_hash=raw.content_sha or content_hash(raw.text),
         removed_lines=len(cleaned.removed_lines),
         fetched_at=raw.fetched_at,
-        ingested_at=datetime.now(timezone.utc),
+        ingested_at=now,
     )
     segments = segmentation.segments
-    return _Prepared(document, segments, _paragraphs(cleaned.text, segments))
+    return _Prepared(document, segments, _paragraphs(cleaned.text, segments), (warning,) if warning else ())
 
 
 def analyze_batch(
@@ -156,12 +212,9 @@ def analyze_batch(
             log.debug("cleaning %s failed", raw.source, exc_info=True)
             prepared.append(Failure(raw.source, "clean", f"{type(exc).__name__}: {exc}"))
 
-    texts = [
-        p.document.text[start:end]
-        for p in prepared
-        if isinstance(p, _Prepared)
-        for _, start, end in p.paragraphs
-    ]
+    # 2. sentences, and entities when extracting (a document in a language extraction has no
+    #    models for goes through the same parse - one model in memory - but is not extracted)
+    texts = _paragraph_texts([p for p in prepared if isinstance(p, _Prepared)])
     parsed = nlp.parse_texts(texts, model=model) if extract else None
     spans = nlp.sentence_spans(texts, model=model) if not extract else None
     results: list[AnalyzedDocument | Failure] = []
@@ -184,7 +237,7 @@ def analyze_batch(
         texts = [item.document.text[s.start : s.end] for s in sentences]
         furniture = [is_furniture_line(t) for t in texts]
         extraction = None
-        if parsed is not None:
+        if parsed is not None and is_analysed(item.document.language):
             try:
                 extraction = extract_document(item.document, item.segments, sentences, ner)
             except Exception as exc:  # a bad document must not stop the batch
@@ -199,11 +252,16 @@ def analyze_batch(
             salient_terms(texts),
             tuple(passage_keys(passage_tokens(texts, furniture))),
             extraction,
+            warnings=item.warnings,
         )
         if extraction is not None:  # story features are per-document work too: built here, in the worker
             analyzed = replace(analyzed, story_features=tuple(segment_features(analyzed)))
         results.append(analyzed)
     return results
+
+
+def _paragraph_texts(prepared: Sequence[_Prepared]) -> list[str]:
+    return [p.document.text[start:end] for p in prepared for _, start, end in p.paragraphs]
 
 
 def _init_worker(model: str, extract: bool) -> None:
@@ -233,7 +291,7 @@ def ingest(
     the store already holds is skipped before any work is done on it.
     """
     report = IngestReport()
-    _resume_provenance(store, report)
+    resume_provenance(store, report)
     resume_stories(store)
     stream = _raw_stream(inputs, max_bytes=settings.max_input_bytes)
     head = list(islice(stream, settings.parallel_threshold))
@@ -245,7 +303,7 @@ def ingest(
         for batch in batches:
             todo, failures = _triage(store, batch, report)
             results = analyze_batch(todo, model=settings.spacy_model, extract=settings.extract) if todo else []
-            _write(store, results, failures, report, progress)
+            store_results(store, results, failures, report, progress)
         return report
 
     with ProcessPoolExecutor(
@@ -257,14 +315,14 @@ def ingest(
             pending.append((pool.submit(analyze_batch, todo, model=settings.spacy_model, extract=settings.extract), failures))
             while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 future, fails = pending.popleft()
-                _write(store, future.result(), fails, report, progress)
+                store_results(store, future.result(), fails, report, progress)
         while pending:
             future, fails = pending.popleft()
-            _write(store, future.result(), fails, report, progress)
+            store_results(store, future.result(), fails, report, progress)
     return report
 
 
-def _resume_provenance(store: Store, report: IngestReport) -> None:
+def resume_provenance(store: Store, report: IngestReport) -> None:
     """Match documents a stopped ingest stored but did not get to link."""
     pending = store.pending_provenance()
     for i in range(0, len(pending), RESUME_BATCH):
@@ -309,13 +367,15 @@ def _triage(
     return todo, failures
 
 
-def _write(
+def store_results(
     store: Store,
     results: list[AnalyzedDocument | Failure],
     failures: list[Failure],
     report: IngestReport,
     progress: ProgressCallback | None,
 ) -> None:
+    """Write analysed documents, then run the corpus stages (provenance, stories) on those new
+    to the store; also the entry point for results analysed elsewhere (`wiretrail load`)."""
     docs = [r for r in results if isinstance(r, AnalyzedDocument)]
     failures = failures + [r for r in results if isinstance(r, Failure)]
     written = store.write_batch(docs, failures)
@@ -330,6 +390,7 @@ def _write(
     report.removed_lines += sum(d.document.removed_lines for d in docs)
     report.words += sum(len(d.document.text.split()) for d in docs)
     report.failures.extend(failures)
+    report.warnings.extend(w for d in docs if d.document.id in set(written.added_ids) for w in d.warnings)
     for failure in failures:
         log.warning("%s: %s", failure.source, failure.error)
     if progress is not None:

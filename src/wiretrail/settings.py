@@ -6,8 +6,11 @@ can show the effective value and where it came from.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
 import tomllib
+from functools import cache
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,8 @@ ENV_PREFIX = "WIRETRAIL_"
 @dataclass(frozen=True, slots=True)
 class Settings:
     db: str = "wiretrail.db"
-    """The store: a SQLite file path (default `wiretrail.db` in the working directory)."""
+    """The store: a SQLite file path (default `wiretrail.db` in the working directory) or a
+    `postgresql://` URL (the `postgres` extra)."""
 
     max_input_bytes: int = 50 * 1024 * 1024
     """Inputs larger than this are refused with an error instead of being read into memory.
@@ -47,6 +51,51 @@ class Settings:
     """Run extraction (entities, places, quotes, figures, events) during ingest. Off, ingest
     runs spaCy's parser only (about twice as fast) and the extraction commands find nothing."""
 
+    # -- the HTTP API (`wiretrail serve`) ---------------------------------------------------
+
+    token: str = field(default="", repr=False)
+    """Bearer token that POST /api/documents requires (env WIRETRAIL_TOKEN). Empty: writing
+    through the API is refused altogether, so a server never accepts anonymous ingests."""
+
+    read_token_required: bool = False
+    """Require the token for reading too. Off by default: a team's record is read by many and
+    written by few."""
+
+    max_request_bytes: int = 10 * 1024 * 1024
+    """Request bodies larger than this are refused (413) before they are read whole. 10 MiB is
+    far above the longest live-blog page; bulk loads go through `wiretrail ingest`."""
+
+    host: str = "127.0.0.1"
+    """Address `wiretrail serve` listens on: loopback unless you mean to share it."""
+
+    port: int = 8000
+    """Port `wiretrail serve` listens on."""
+
+    fetch_user_agent: str = ""
+    """User-Agent for fetching sources; empty means wiretrail/<version> with a contact URL."""
+
+    fetch_timeout_s: int = 20
+    """Seconds to wait to connect to, read from or write to a source before giving up."""
+
+    fetch_attempts: int = 3
+    """Tries per request on timeouts, connection errors, 429 and 5xx, with backoff between."""
+
+    fetch_host_delay_ms: int = 1000
+    """At least this long between two requests to the same host: polite to small sites."""
+
+    fetch_max_redirects: int = 5
+    """Redirects followed per request; a loop is refused at once."""
+
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    """Bodies larger than this are cut off while streaming and nothing is stored."""
+
+    fetch_allow_private: bool = False
+    """Fetch from private, link-local and loopback addresses (off: a source list or a redirect
+    must not reach into the network wiretrail runs in)."""
+
+    fetch_allow_loopback: bool = False
+    """Fetch from loopback addresses only (a local mirror; the tests)."""
+
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     """For each field, where its value came from: default, file, env or argument."""
 
@@ -68,10 +117,37 @@ class Settings:
     def describe(self) -> list[tuple[str, Any, str]]:
         """(name, value, origin) for every setting."""
         return [
-            (f.name, getattr(self, f.name), self.sources.get(f.name, "default"))
+            (f.name, _shown(f.name, getattr(self, f.name)), self.sources.get(f.name, "default"))
             for f in fields(self)
             if f.name != "sources"
         ]
+
+
+@cache
+def setting_docs() -> dict[str, str]:
+    """Each setting's docstring (the string under its field), for `wiretrail config` and docs."""
+    tree = ast.parse(inspect.getsource(Settings))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for field_node, doc_node in zip(body, body[1:]):
+        if (
+            isinstance(field_node, ast.AnnAssign)
+            and isinstance(field_node.target, ast.Name)
+            and isinstance(doc_node, ast.Expr)
+            and isinstance(doc_node.value, ast.Constant)
+            and isinstance(doc_node.value.value, str)
+        ):
+            docs[field_node.target.id] = " ".join(doc_node.value.value.split())
+    return docs
+
+
+SECRET_SETTINGS = frozenset({"token"})  # shown as set or not, never by value (`wiretrail config`)
+
+
+def _shown(name: str, value: Any) -> Any:
+    if name in SECRET_SETTINGS:
+        return "(set)" if value else "(not set)"
+    return value
 
 
 def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:

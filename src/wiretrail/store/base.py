@@ -1,4 +1,4 @@
-"""The `Store` interface every backend implements (SQLite now, PostgreSQL later).
+"""The `Store` interface every backend implements (SQLite and PostgreSQL).
 
 The pipeline hands a store whole `AnalyzedDocument`s and `Failure`s in batches; a batch is
 written in one transaction, so a crash or a bad input never leaves half a document behind.
@@ -49,6 +49,7 @@ class DocumentQuery:
     since: datetime | None = None  # published at or after (undated documents are excluded)
     until: datetime | None = None
     kind: str | None = None
+    language: str | None = None  # ISO 639-1 code
     limit: int | None = None
     offset: int = 0
 

@@ -5,11 +5,21 @@ differently; a backend fills them in. Timestamps are ISO 8601 text on both backe
 precision and origin beside them: a live blog's stamp often has no known zone, and a
 `timestamptz` column would invent one. ISO text sorts correctly, and conversion happens at the
 store boundary, so the model only ever sees `datetime` and `date` objects.
+
+What only one database can say (an FTS5 table, a GIN index, a column SQLite has implicitly)
+goes in a migration's `sqlite_only` / `postgres_only` statements, run after the shared ones.
+The PostgreSQL-only statements of migrations 2 to 9 were added with the PostgreSQL backend,
+before any PostgreSQL store existed, so no store has those versions without them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from . import search
+
+SQLITE = "sqlite"
+POSTGRES = "postgres"
 
 SQLITE_TYPES = {
     "TIMESTAMP": "TEXT",
@@ -18,25 +28,43 @@ SQLITE_TYPES = {
     "SERIAL": "INTEGER PRIMARY KEY AUTOINCREMENT",
     "BOOL": "INTEGER",
     "BIGINT": "INTEGER",
+    "FLOAT": "REAL",
+    "FALSE": "0",
 }
 POSTGRES_TYPES = {
     "TIMESTAMP": "TEXT",
     "DATE": "DATE",
-    "JSON": "JSONB",
+    # JSON, not JSONB: JSONB reorders object keys, and the clusterer's saved state must come
+    # back in the order it was written for both backends to cluster alike
+    "JSON": "JSON",
     "SERIAL": "BIGSERIAL PRIMARY KEY",
     "BOOL": "BOOLEAN",
     "BIGINT": "BIGINT",
+    "FLOAT": "DOUBLE PRECISION",  # PostgreSQL's REAL is 4 bytes; SQLite's is 8
+    "FALSE": "FALSE",
 }
+TYPES = {SQLITE: SQLITE_TYPES, POSTGRES: POSTGRES_TYPES}
+
+# PostgreSQL has no implicit rowid: tables whose insertion order matters (first stored wins,
+# bands in order, pending units in order) get an explicit `rowid` column there, so the
+# portable `ORDER BY rowid` means the same on both backends.
+PG_ROWID = "ALTER TABLE {table} ADD COLUMN rowid BIGSERIAL"
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
     description: str
-    statements: tuple[str, ...]
+    statements: tuple[str, ...]  # for both backends, run first
+    sqlite_only: tuple[str, ...] = ()
+    postgres_only: tuple[str, ...] = ()
 
-    def render(self, types: dict[str, str]) -> list[str]:
-        return [s.format(**types) for s in self.statements]
+    def render(self, backend: str) -> list[str]:
+        """The statements for `backend` ('sqlite' or 'postgres'), types filled in."""
+        if backend not in TYPES:
+            raise ValueError(f"unknown store backend {backend!r}; choose one of {', '.join(TYPES)}")
+        own = self.sqlite_only if backend == SQLITE else self.postgres_only
+        return [s.format(**TYPES[backend]) for s in (*self.statements, *own)]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -121,6 +149,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX sentence_bands_key ON sentence_bands (band_key)",
             "CREATE INDEX sentence_bands_doc ON sentence_bands (doc_id)",
         ),
+        postgres_only=(PG_ROWID.format(table="sentence_keys"), PG_ROWID.format(table="sentence_bands")),
     ),
     Migration(
         3,
@@ -131,7 +160,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 sent_a INTEGER NOT NULL,
                 doc_b TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
                 sent_b INTEGER NOT NULL,
-                similarity REAL NOT NULL,
+                similarity {FLOAT} NOT NULL,
                 method TEXT NOT NULL,
                 PRIMARY KEY (doc_a, sent_a, doc_b, sent_b)
             )""",
@@ -140,7 +169,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 from_doc TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
                 to_doc TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
                 relation TEXT NOT NULL,
-                score REAL NOT NULL,
+                score {FLOAT} NOT NULL,
                 first_doc TEXT,
                 shared {JSON} NOT NULL,
                 PRIMARY KEY (from_doc, to_doc)
@@ -181,6 +210,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX passage_keys_key ON passage_keys (passage_key)",
             "CREATE INDEX passage_keys_doc ON passage_keys (doc_id)",
         ),
+        postgres_only=(PG_ROWID.format(table="passage_keys"),),
     ),
     Migration(
         7,
@@ -190,12 +220,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                 id TEXT PRIMARY KEY,
                 key TEXT NOT NULL,
                 type TEXT NOT NULL,
-                lat REAL,
-                lon REAL,
+                lat {FLOAT},
+                lon {FLOAT},
                 country TEXT,
                 feature TEXT,
                 gazetteer_id TEXT,
-                approximate {BOOL} NOT NULL DEFAULT 0
+                approximate {BOOL} NOT NULL DEFAULT {FALSE}
             )""",
             "CREATE INDEX entities_key ON entities (key)",
             """CREATE TABLE entity_forms (
@@ -246,8 +276,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                 end_char INTEGER NOT NULL,
                 text TEXT NOT NULL,
                 subject TEXT NOT NULL,
-                value_low REAL,
-                value_high REAL,
+                value_low {FLOAT},
+                value_high {FLOAT},
                 unit TEXT,
                 vague {BOOL} NOT NULL,
                 attributed_to TEXT,
@@ -272,6 +302,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX events_doc ON events (doc_id)",
             "CREATE INDEX events_date ON events (event_date)",
         ),
+        # surname lookups scan a range of keys ('PERSON|kim|' < key < 'PERSON|kim}'): that needs
+        # byte order, which SQLite always uses and PostgreSQL only in the C collation
+        postgres_only=('ALTER TABLE entities ALTER COLUMN key TYPE TEXT COLLATE "C"',),
     ),
     Migration(
         8,
@@ -307,6 +340,88 @@ MIGRATIONS: tuple[Migration, ...] = (
                 doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
                 features {JSON} NOT NULL
             )""",
+        ),
+        postgres_only=(PG_ROWID.format(table="stories_pending"),),
+    ),
+    Migration(
+        10,
+        "full-text search over segments, with their document's title",
+        (),
+        sqlite_only=(search.SQLITE_CREATE, search.SQLITE_INDEX),  # the index is filled for
+        postgres_only=(*search.POSTGRES_CREATE, search.POSTGRES_INDEX),  # stores made before it
+    ),
+    Migration(
+        11,
+        "live sources: sources to poll, HTTP validators, page versions and entry changes, alert rules and alerts",
+        (
+            """CREATE TABLE fetch_sources (
+                id {SERIAL},
+                name TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL UNIQUE,
+                added_at {TIMESTAMP} NOT NULL,
+                last_fetch_at {TIMESTAMP},
+                last_status TEXT,
+                items INTEGER NOT NULL DEFAULT 0,
+                errors INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT
+            )""",
+            """CREATE TABLE http_validators (
+                url TEXT PRIMARY KEY,
+                etag TEXT,
+                last_modified TEXT,
+                checked_at {TIMESTAMP} NOT NULL
+            )""",
+            """CREATE TABLE pages (
+                url TEXT PRIMARY KEY,
+                doc_id TEXT NOT NULL REFERENCES documents (id),
+                versions INTEGER NOT NULL,
+                first_fetched_at {TIMESTAMP} NOT NULL,
+                changed_at {TIMESTAMP} NOT NULL,
+                checked_at {TIMESTAMP} NOT NULL
+            )""",
+            """CREATE TABLE page_versions (
+                url TEXT NOT NULL REFERENCES pages (url) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id),
+                fetched_at {TIMESTAMP} NOT NULL,
+                PRIMARY KEY (url, version)
+            )""",
+            "CREATE INDEX page_versions_doc ON page_versions (doc_id)",
+            """CREATE TABLE entry_changes (
+                url TEXT NOT NULL REFERENCES pages (url) ON DELETE CASCADE,
+                entry_key TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                change TEXT NOT NULL,
+                doc_id TEXT NOT NULL REFERENCES documents (id),
+                segment_idx INTEGER,
+                text_hash TEXT,
+                PRIMARY KEY (url, entry_key, version)
+            )""",
+            """CREATE TABLE alert_rules (
+                id {SERIAL},
+                kinds {JSON} NOT NULL,
+                entities {JSON} NOT NULL,
+                webhook TEXT,
+                created_at {TIMESTAMP} NOT NULL
+            )""",
+            """CREATE TABLE alerts (
+                id TEXT PRIMARY KEY,
+                rule_id INTEGER REFERENCES alert_rules (id) ON DELETE SET NULL,
+                kind TEXT NOT NULL,
+                at {TIMESTAMP} NOT NULL,
+                summary TEXT NOT NULL,
+                passages {JSON} NOT NULL,
+                delivery TEXT
+            )""",
+            "CREATE INDEX alerts_at ON alerts (at)",
+        ),
+    ),
+    Migration(
+        12,
+        "documents: the detected language (extraction runs on English only)",
+        (
+            "ALTER TABLE documents ADD COLUMN language TEXT",
+            "CREATE INDEX documents_language ON documents (language)",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from ..model import (
@@ -23,7 +23,7 @@ DOCUMENT_COLUMNS = (
     "published_at", "published_precision", "published_origin",
     "updated_at", "updated_precision", "updated_origin",
     "kind", "outlet", "republisher", "credits", "authors", "truncated", "content_hash",
-    "removed_lines", "fetched_at", "ingested_at", "text",
+    "removed_lines", "fetched_at", "ingested_at", "text", "language",
 )  # fmt: skip
 SEGMENT_COLUMNS = (
     "doc_id", "idx", "kind", "headline", "posted_at", "posted_precision", "posted_origin",
@@ -41,6 +41,16 @@ def _date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value[:10])
+
+
+def time_bound(moment: datetime) -> str:
+    """A time filter's bound in the form stored times take (ISO text to the second; zone-less
+    times as read, others with their offset), so that text comparison orders them: an aware
+    bound is turned to UTC and written without a zone. Stored times written with an offset
+    compare by their wall-clock time, at most that offset off."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
 
 
 def _timestamp_columns(ts: Timestamp | None) -> tuple[str | None, str | None, str | None]:
@@ -67,7 +77,7 @@ def document_row(doc: Document) -> tuple[Any, ...]:
         doc.kind.value, doc.outlet, doc.republisher,
         json.dumps(list(doc.credits)), json.dumps(list(doc.authors)),
         bool(doc.truncated), doc.content_hash, doc.removed_lines,
-        _iso(doc.fetched_at), _iso(doc.ingested_at), doc.text,
+        _iso(doc.fetched_at), _iso(doc.ingested_at), doc.text, doc.language,
     )  # fmt: skip
 
 
@@ -96,6 +106,7 @@ def document_from_row(row: dict[str, Any]) -> Document:
         removed_lines=row["removed_lines"],
         fetched_at=datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None,
         ingested_at=datetime.fromisoformat(row["ingested_at"]) if row["ingested_at"] else None,
+        language=row.get("language"),
     )
 
 
