@@ -7,8 +7,9 @@ spliced in, verbatim reposts), written as JSON Lines files of FILE_DOCS document
 generated is kept or committed.
 
 Reports, for each worker count: documents/s over the whole run (plan, analysis, global dedup,
-assembly, Parquet), seconds per stage (the global dedup step on its own), dedup groups, and the
-peak RSS of each worker process and of the client (which assembles the result). Then the
+assembly, Parquet), seconds per stage (the global dedup step on its own), dedup tasks and the
+documents in the biggest one, the peak RSS of each worker process and of the client (which
+assembles the result), CPU seconds and the load average around each run. Then the
 speed-up of 2 workers over 1 (target >= 1.7x) and whether every worker stayed under 1.5 GB.
 
     .venv/bin/python benchmarks/batch.py               # 20,000 documents
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -65,12 +67,14 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     try:
+        load_before = os.getloadavg()[0]
         began = time.perf_counter()
         cpu_before = time.process_time()
         report = run_batch([corpus], out, client=client, settings=Settings())
         seconds = time.perf_counter() - began
         client_cpu = time.process_time() - cpu_before
         worker_cpu = sorted(round(v, 1) for v in client.run(_cpu_seconds).values())
+        load_after = os.getloadavg()[0]
     finally:
         client.close()
         cluster.close()
@@ -83,8 +87,8 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         "docs_per_s": round(report.documents / seconds, 2),
         "words_per_s": round(report.words / seconds),
         "stages": {k: round(v, 1) for k, v in report.seconds.items()},
-        "groups": report.groups,
-        "largest_group": report.largest_group,
+        "dedup_tasks": report.dedup_tasks,
+        "largest_task": report.largest_task,
         "links": report.links,
         "worker_peak_rss_mb": sorted(round(v) for v in report.worker_peak_rss_mb.values()),
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -93,6 +97,8 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         "worker_cpu_s": worker_cpu,
         "client_cpu_s": round(client_cpu, 1),
         "critical_path_cpu_s": round(max(worker_cpu) + client_cpu, 1),
+        # other processes on the machine stretch wall time: the 1-minute load before and after
+        "load_average": [round(load_before, 2), round(load_after, 2)],
     }
 
 
@@ -127,7 +133,8 @@ def main() -> None:
     print(f"speed-up by CPU critical path (busiest worker + client): {cpu_speedup:.2f}x (what a quiet machine would show)")
     print(f"speed-up 2 vs 1 worker: {speedup:.2f}x (target >= {SPEEDUP_TARGET}x: {'met' if speedup >= SPEEDUP_TARGET else 'NOT met'})")
     print(f"peak worker RSS: {worst} MB (target < {WORKER_RSS_TARGET_MB} MB: {'met' if worst < WORKER_RSS_TARGET_MB else 'NOT met'})")
-    print(f"client peak RSS: {max(r['client_peak_rss_mb'] for r in results)} MB; dedup groups (2 workers): {two['groups']}, largest {two['largest_group']}")
+    print(f"load average (1 min) before/after each run: {one['load_average']} / {two['load_average']} on {os.cpu_count()} cores")
+    print(f"client peak RSS: {max(r['client_peak_rss_mb'] for r in results)} MB; dedup tasks (2 workers): {two['dedup_tasks']}, largest scratch store {two['largest_task']} documents")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,24 @@ SEEDS = SHARED / "corpus" / "seeds"
 GOLD = SHARED / "gold" / "seeds.toml"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run corpus-scale tests (same as WIRETRAIL_SLOW=1)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--slow"):
+        os.environ["WIRETRAIL_SLOW"] = "1"  # read by test modules that scale their example counts
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("WIRETRAIL_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="corpus-scale: run with --slow (or WIRETRAIL_SLOW=1)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared corpus is not checked out beside the project")

@@ -30,6 +30,7 @@ from wiretrail.store import open_store  # noqa: E402
 
 ONE_PROCESS = Settings(workers=1)
 TINY_SPLIT = 2_000  # bytes: the copies file below (~15 kB) is cut into one partition per row
+OWNERS = 2  # documents per dedup task: pairs between tasks must be decided exactly once
 COMPARED = ("documents", "segments", "links", "entities", "mentions", "quotes", "figures", "events", "stories")
 
 
@@ -86,7 +87,7 @@ def single(inputs, tmp_path_factory):
 @pytest.fixture(scope="module")
 def batched(client, inputs, tmp_path_factory):
     out = tmp_path_factory.mktemp("batch") / "result"
-    report = run_batch(inputs, out, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, group_docs=4)
+    report = run_batch(inputs, out, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, owner_docs=OWNERS)
     return out, report
 
 
@@ -94,7 +95,7 @@ def test_the_result_equals_single_machine_ingest(single, batched):
     store, single_report = single
     out, report = batched
     assert report.partitions == 5 + 3 + 1  # five seeds, the copies file cut per row, the PDF
-    assert report.groups >= 2  # the copies join their sources; unrelated seeds stay apart
+    assert report.dedup_tasks == 4  # seven documents, two owners a task: pairs between tasks decided once
     want, got = _store_tables(store), _parquet_tables(out)
     for name in COMPARED:
         assert got[name] == want[name], name
@@ -116,7 +117,7 @@ def test_a_rerun_skips_finished_partitions(client, inputs, batched):
     out, first = batched
     analyzed = sorted((out / "_work" / "analyzed").glob("*.parquet"))
     stamps = {p.name: p.stat().st_mtime_ns for p in analyzed}
-    again = run_batch(inputs, out, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, group_docs=4)
+    again = run_batch(inputs, out, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, owner_docs=OWNERS)
     assert again.skipped == again.partitions  # the PDF too: its partition finished, with a failure
     assert {p.name: p.stat().st_mtime_ns for p in analyzed} == stamps
     assert again.documents == first.documents and again.links == first.links
@@ -192,6 +193,23 @@ def test_split_ranges_cover_a_file_once(inputs):
     assert len({p.id for p in parts}) == len(parts)
 
 
+def test_a_document_s_neighbours_are_what_ingest_would_have_stored(monkeypatch):
+    """Neighbours come from the same or an earlier batch, at most KEY_DOCS_CAP per key (the
+    first ones, as the store returns them), and land in the task that owns the document."""
+    import pandas as pd
+
+    from wiretrail.batch import dedup
+
+    rows = pd.DataFrame({"key": [1, 1, 1, 2, 2], "rank": [0, 1, 5, 3, 4]})
+    got = dedup._key_neighbours(rows, batch_size=2, owner_docs=2)
+    # rank 5 (batch 2) is nobody's neighbour before batch 2; rank 4 sees rank 3, its batch-mate
+    assert set(zip(got["task"], got["neighbour"])) == {(0, 1), (0, 0), (2, 0), (2, 1), (2, 3)}
+    monkeypatch.setattr(dedup, "KEY_DOCS_CAP", 2)
+    many = pd.DataFrame({"key": [7] * 5, "rank": [4, 3, 2, 1, 0]})
+    capped = dedup._key_neighbours(many, batch_size=100, owner_docs=1)
+    assert set(capped[capped["task"] == 4]["neighbour"]) == {0, 1}
+
+
 def test_missing_dask_names_the_install_command(monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
@@ -224,7 +242,7 @@ def test_a_ukraine_2022_sample_equals_single_machine_ingest(request, client, sha
     finally:
         store.close()
     out = tmp_path / "result"
-    report = run_batch([sample], out, client=client, settings=ONE_PROCESS, split_bytes=sample.stat().st_size // 6, group_docs=32)
+    report = run_batch([sample], out, client=client, settings=ONE_PROCESS, split_bytes=sample.stat().st_size // 6, owner_docs=32)
     assert report.partitions >= 6 and report.documents == len(rows)
     got = _parquet_tables(out)
     assert len(want["links"]) > 10  # the outlets repost their own text

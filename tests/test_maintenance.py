@@ -187,3 +187,73 @@ def test_backup_while_another_process_writes_holds_whole_batches(store_path, tmp
         conn.close()
     assert counts == sorted(counts) and counts[-1] > counts[0], f"the writer did not move: {counts}"
     assert _check(copies[-1]).ok
+
+
+# -- both backends: the same check through the store's own methods -------------------------------
+
+
+@pytest.fixture()
+def filled_store_db(store_db: str, tmp_path: Path) -> str:
+    """Two small documents in a fresh store on each backend (SQLite file, PostgreSQL schema)."""
+    folder = tmp_path / "in-both"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_text(ARTICLE.replace("Friday", "Monday") + "A second paragraph.\n", encoding="utf-8")
+    with open_store(store_db) as store:
+        assert ingest(store, [folder], settings=Settings(workers=1, extract=True)).added == 2
+    return store_db
+
+
+def _check_db(db: str):
+    with open_store(db) as store:
+        return check_store(store)
+
+
+def test_a_healthy_store_passes_on_both_backends(filled_store_db):
+    report = _check_db(filled_store_db)
+    assert report.ok, [str(f) for f in report.findings]
+    assert report.documents == 2 and report.segments >= 2 and report.sentences >= 4
+
+
+# Damage that both backends allow without tricks (no foreign key stops it).
+@pytest.mark.parametrize(
+    ("statement", "check", "says"),
+    [
+        ("DELETE FROM sentence_keys WHERE doc_id = (SELECT MIN(doc_id) FROM sentence_keys) AND sent_idx = 0", "index", "sentences without a fingerprint"),
+        ("UPDATE sentences SET idx = idx + 100 WHERE idx = 0", "whole documents", "sentence indexes"),
+        ("INSERT INTO figures (id, doc_id, start_char, end_char, text, subject, vague) SELECT 'f', MIN(id), 5, 10000000, 'x', 'y', 1 = 0 FROM documents", "whole documents", "figures rows whose offsets"),
+        ("INSERT INTO stories_pending (unit_key, doc_id, features) SELECT unit_key, doc_id, '{}' FROM story_units LIMIT 1", "queues", "both waiting and clustered"),
+        ("DELETE FROM segment_search WHERE doc_id = (SELECT MIN(doc_id) FROM segment_search)", "index", "missing from the full-text index"),
+        ("UPDATE segments SET end_char = 10000000 WHERE idx = 0", "whole documents", "segments outside their document's text"),
+    ],
+    ids=["missing-fingerprint", "sentence-gap", "figure-offsets", "pending-and-clustered", "search-index", "segment-offsets"],
+)
+def test_damage_is_named_on_both_backends(filled_store_db, raw_sql, statement, check, says):
+    raw_sql(filled_store_db, statement)
+    report = _check_db(filled_store_db)
+    found = [f for f in report.findings if f.check == check and says in f.message]
+    assert found, [str(f) for f in report.findings]
+    assert found[0].count >= 1
+
+
+def test_orphan_rows_are_found_on_postgres_when_constraints_were_skipped(filled_store_db, raw_sql):
+    """PostgreSQL enforces foreign keys, but a restore or a replica-mode session skips them."""
+    if not filled_store_db.startswith("postgresql://"):
+        pytest.skip("SQLite orphans are covered by test_damage_is_named")
+    raw_sql(filled_store_db, "SET session_replication_role = replica; DELETE FROM documents WHERE id = (SELECT MIN(id) FROM documents)")
+    report = _check_db(filled_store_db)
+    orphans = [f for f in report.findings if f.check == "orphans"]
+    assert any("rows in segments whose documents row is gone" in f.message for f in orphans), [str(f) for f in report.findings]
+    assert all(f.examples for f in orphans)
+
+
+def test_cli_check_on_postgres(filled_store_db, raw_sql):
+    if not filled_store_db.startswith("postgresql://"):
+        pytest.skip("the SQLite command is covered by test_cli_check_exit_codes_and_json")
+    runner = CliRunner()
+    ok = runner.invoke(app, ["--db", filled_store_db, "check"])
+    assert ok.exit_code == 0, ok.output
+    assert "ok (2 documents" in ok.output
+    raw_sql(filled_store_db, "DELETE FROM segment_search")
+    bad = runner.invoke(app, ["--db", filled_store_db, "check", "--format", "json"])
+    assert bad.exit_code == 1 and "missing from the full-text index" in bad.output

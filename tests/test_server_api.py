@@ -32,6 +32,7 @@ from wiretrail.store import SQLiteStore  # noqa: E402
 
 TOKEN = "test-token-4f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+NO_LIMITS = {"rate_limit_per_minute": 0, "write_rate_limit_per_minute": 0}  # these tests post and poll faster than a client should (limits: test_server_security.py)
 ODESA = (
     " date 2024-12-05 Drones hit Odesa port\n"
     "Russian drones struck the port of Odesa on Thursday, regional governor Oleh Kiper said.\n"
@@ -54,7 +55,7 @@ def writable(seeded_store, tmp_path_factory):
     source.close()
     target.close()
     store = SQLiteStore(path)
-    with TestClient(create_app(store, settings=Settings(token=TOKEN, workers=1, max_request_bytes=64_000))) as c:
+    with TestClient(create_app(store, settings=Settings(token=TOKEN, workers=1, max_request_bytes=64_000, **NO_LIMITS))) as c:
         yield store, c
     store.close()
 
@@ -442,7 +443,7 @@ def test_readers_are_answered_while_a_post_is_ingested(seeded_store, tmp_path):
     source.backup(target)
     source.close()
     target.close()
-    with TestClient(create_app(path, settings=Settings(token=TOKEN, workers=1))) as c:
+    with TestClient(create_app(path, settings=Settings(token=TOKEN, workers=1, **NO_LIMITS))) as c:
         posted: list = []
         writer = threading.Thread(target=lambda: posted.append(c.post("/api/documents", content=ODESA.encode(), headers=AUTH)))
         writer.start()

@@ -146,6 +146,10 @@ def test_the_cli_ingests_the_seeds_into_postgres_as_into_sqlite(pg_url, seeds_di
         assert len(pg.facts.quotes()) == len(lite.facts.quotes())
         assert len(pg.facts.figures()) == len(lite.facts.figures())
         assert len(pg.facts.events()) == len(lite.facts.events())
+        spans = [(f.doc_id, f.sentence_start, f.sentence_end) for f in lite.facts.figures()]
+        assert pg.facts.text_spans(spans) == lite.facts.text_spans(spans)  # the reads reports make
+        assert pg.facts.place_features() == lite.facts.place_features()
+        assert pg.facts.document_labels() == lite.facts.document_labels()
         assert pg.facts.entities(FactQuery(text="rutte"))[0].mentions == lite.facts.entities(FactQuery(text="rutte"))[0].mentions
         assert sorted(s[0] for s in pg.story_tables.units()) == sorted(s[0] for s in lite.story_tables.units())
         assert len(pg.story_tables.stories()) == len(lite.story_tables.stories())

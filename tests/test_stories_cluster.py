@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wiretrail.model import EntitySpan, PlaceMatch
-from wiretrail.stories import ClusterState, StoryClusterer, build_features, story_id
+from wiretrail.stories import ClusterState, StoryClusterer, StoryFeatures, build_features, story_id
 from wiretrail.stories.features import lead_sentence, numbers_and_years, written_days
 
 
@@ -147,3 +147,43 @@ def test_ecb_plus_floor():
     predicted, _, _ = ev.run_incremental(feats, list(range(len(feats))))
     score = ev.bcubed(predicted, {d.name: d.gold for d in docs})
     assert score.f1 >= ECB_FLOOR_F1, score
+
+
+# -- cost stays bounded as the corpus grows (structural, not timed) -----------------------------
+
+
+def _blog_entry(i: int) -> StoryFeatures:
+    """An entry of a long synthetic live blog: even entries follow one running story (the same
+    commander, new numbers each time), odd ones each report something of their own."""
+    if i % 2 == 0:
+        text = (f"Commander Oleksandr Syrskyi said Kupiansk held overnight; {1000 + i} drones and "
+                f"{20000 + 7 * i} shells were counted, and unit {300 + i} was rotated.")
+        who = [person("Oleksandr Syrskyi", "PERSON|syrskyi|o")] * 2 + [person(f"Ivan{i} Bondar", f"PERSON|bondar{i}|i")]
+    else:
+        text = f"Shelling reported: topic{i} wordA{i} wordB{i} wordC{i} happened, officials from town{i} said."
+        who = [person(f"Petro{i} Kovalenko", f"PERSON|kovalenko{i}|p")]
+    return build_features(f"blog:{i}", text, entities=who, day=date(2022, 3, 1))
+
+
+def test_work_per_unit_and_story_size_stay_bounded_on_a_long_live_blog():
+    from wiretrail.stories import cluster as cl
+
+    c = StoryClusterer()
+    per_unit = []
+    for i in range(900):
+        before = (c.cost.stories_scored, c.cost.postings_read)
+        c.assign(_blog_entry(i))
+        per_unit.append((c.cost.stories_scored - before[0], c.cost.postings_read - before[1]))
+    # lookups read at most MAX_POSTINGS entries per feature and score a bounded number of stories,
+    # however many stories and units came before (merges each add one more bounded lookup)
+    merges = len(c.state.merged)
+    lookup_cap = cl.CANDIDATE_FEATURES * cl.MAX_POSTINGS
+    assert max(p for _, p in per_unit) <= lookup_cap * (2 + merges)
+    assert sum(s for s, _ in per_unit[-200:]) / 200 <= cl.MAX_CANDIDATE_STORIES + 2 * cl.MERGE_CANDIDATE_STORIES
+    assert sum(p for _, p in per_unit[-200:]) <= 2 * lookup_cap * 200
+    # every story's centroid is bounded, even the one most entries joined
+    for s in c.state.stories.values():
+        assert len(s.terms) <= cl.CENTROID_PRUNE_AT and len(s.lead_terms) <= cl.CENTROID_PRUNE_AT
+        for attr in ("entities", "numbers", "years", "places", "lead_entities", "event_types"):
+            assert len(getattr(s, attr)) <= cl.CENTROID_KEYS_PRUNE_AT, attr
+    assert max(s.size for s in c.state.stories.values()) > cl.CENTROID_KEYS_PRUNE_AT // 4

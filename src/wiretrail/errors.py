@@ -10,6 +10,10 @@
     ├── StoreError            the store could not be opened, migrated or written
     │   └── SchemaVersionError  the store was written by a newer wiretrail
     ├── ConfigError           a setting has a bad value; names the setting and the valid choices
+    │   └── UnknownFormat     an export format no installed exporter provides (report/export.py)
+    ├── FetchError            a URL could not be fetched (fetch/errors.py): FetchRefused (an
+    │                         internal address, robots.txt), FetchTooLarge, RedirectError,
+    │                         HTTPStatusError; each names the URL
     ├── NotFound              an id (or id prefix) that matches no record, or several (a LookupError)
     └── MissingExtra          a feature needs an optional extra that is not installed; gives the
                               install command (also an ImportError)

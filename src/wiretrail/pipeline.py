@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
+from time import perf_counter
 
 from . import nlp
 from .clean import clean_text
@@ -68,6 +69,16 @@ class IngestReport:
 
 
 ProgressCallback = Callable[[IngestReport], None]
+
+
+@dataclass(slots=True)
+class _Clock:
+    """Seconds spent per stage in one batch, for the INFO lines `--verbose` shows."""
+
+    clean: float = 0.0
+    segment: float = 0.0
+    parse: float = 0.0
+    extract: float = 0.0
 
 
 # -- per-document work ------------------------------------------------------------------------
@@ -161,7 +172,8 @@ def future_date_warning(raw: RawDocument, published: Timestamp | None, fetched: 
     )
 
 
-def prepare_document(raw: RawDocument) -> _Prepared:
+def prepare_document(raw: RawDocument, clock: _Clock | None = None) -> _Prepared:
+    started = perf_counter()
     cleaned = clean_text(raw)
     doc_id = raw_document_id(raw)
     now = datetime.now(timezone.utc)
@@ -169,9 +181,13 @@ def prepare_document(raw: RawDocument) -> _Prepared:
     if warning:
         log.warning("%s", warning)
         cleaned = replace(cleaned, published=None)
+    cleaned_at = perf_counter()
     segmentation = segment_document(
         doc_id, cleaned.text, published=cleaned.published, title=cleaned.title
     )
+    if clock is not None:
+        clock.clean += cleaned_at - started
+        clock.segment += perf_counter() - cleaned_at
     document = Document(
         id=doc_id,
         source=raw.source,
@@ -205,16 +221,20 @@ def analyze_batch(
     batch goes on.
     """
     prepared: list[_Prepared | Failure] = []
+    clock = _Clock()
     for raw in raws:
         try:
-            prepared.append(prepare_document(raw))
+            prepared.append(prepare_document(raw, clock))
         except Exception as exc:  # a bad document must not stop the batch
             log.debug("cleaning %s failed", raw.source, exc_info=True)
             prepared.append(Failure(raw.source, "clean", f"{type(exc).__name__}: {exc}"))
 
     # 2. sentences, and entities when extracting (a document in a language extraction has no
     #    models for goes through the same parse - one model in memory - but is not extracted)
-    texts = _paragraph_texts([p for p in prepared if isinstance(p, _Prepared)])
+    ready = [p for p in prepared if isinstance(p, _Prepared)]
+    log.info("clean: %d documents (%d failed) in %.2fs", len(ready), len(prepared) - len(ready), clock.clean)
+    log.info("segment: %d documents -> %d segments in %.2fs", len(ready), sum(len(p.segments) for p in ready), clock.segment)
+    texts = _paragraph_texts(ready)
     parsed = nlp.parse_texts(texts, model=model) if extract else None
     spans = nlp.sentence_spans(texts, model=model) if not extract else None
     results: list[AnalyzedDocument | Failure] = []
@@ -226,24 +246,29 @@ def analyze_batch(
         doc_id = item.document.id
         ner: list[tuple[int, int, str]] = []
         for seg_index, start, _end in item.paragraphs:
+            parse_started = perf_counter()  # spaCy runs lazily, inside next()
             if parsed is not None:
                 parse = next(parsed)
                 sentence_spans = parse.sentences
                 ner.extend((start + s, start + e, label) for s, e, label in parse.entities)
             else:
                 sentence_spans = next(spans)
+            clock.parse += perf_counter() - parse_started
             for s_start, s_end in sentence_spans:
                 sentences.append(Sentence(doc_id, seg_index, len(sentences), start + s_start, start + s_end))
         texts = [item.document.text[s.start : s.end] for s in sentences]
         furniture = [is_furniture_line(t) for t in texts]
         extraction = None
         if parsed is not None and is_analysed(item.document.language):
+            extract_started = perf_counter()
             try:
                 extraction = extract_document(item.document, item.segments, sentences, ner)
             except Exception as exc:  # a bad document must not stop the batch
                 log.debug("extracting %s failed", item.document.source, exc_info=True)
                 results.append(Failure(item.document.source, "extract", f"{type(exc).__name__}: {exc}"))
                 continue
+            finally:
+                clock.extract += perf_counter() - extract_started
         analyzed = AnalyzedDocument(
             item.document,
             item.segments,
@@ -257,6 +282,14 @@ def analyze_batch(
         if extraction is not None:  # story features are per-document work too: built here, in the worker
             analyzed = replace(analyzed, story_features=tuple(segment_features(analyzed)))
         results.append(analyzed)
+    done = [r for r in results if isinstance(r, AnalyzedDocument)]
+    log.info("parse: %d paragraphs -> %d sentences in %.2fs", len(texts), sum(len(d.sentences) for d in done), clock.parse)
+    if parsed is not None:
+        extracted = [d.extraction for d in done if d.extraction is not None]
+        log.info(
+            "extract: %d documents analysed (%d not: language), %d failed in %.2fs",
+            len(extracted), len(done) - len(extracted), sum(isinstance(r, Failure) and r.stage == "extract" for r in results), clock.extract,
+        )  # fmt: skip
     return results
 
 
@@ -273,7 +306,13 @@ def _init_worker(model: str, extract: bool) -> None:
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
-    while batch := list(islice(items, size)):
+    while True:
+        started = perf_counter()
+        batch = list(islice(items, size))
+        if not batch:
+            return
+        failed = sum(isinstance(item, Failure) for item in batch)
+        log.info("read: %d inputs (%d failed) in %.2fs", len(batch), failed, perf_counter() - started)
         yield batch
 
 
@@ -378,11 +417,21 @@ def store_results(
     to the store; also the entry point for results analysed elsewhere (`wiretrail load`)."""
     docs = [r for r in results if isinstance(r, AnalyzedDocument)]
     failures = failures + [r for r in results if isinstance(r, Failure)]
+    started = perf_counter()
     written = store.write_batch(docs, failures)
+    log.info(
+        "store: %d documents added (%d already stored), %d segments, %d sentences, %d failures in %.2fs",
+        written.added, written.existing, written.segments, written.sentences, len(failures), perf_counter() - started,
+    )  # fmt: skip
     if written.added_ids:
-        report.links += len(update_provenance(store, written.added_ids).links)
+        started = perf_counter()
+        links = len(update_provenance(store, written.added_ids).links)
+        report.links += links
+        log.info("provenance: %d documents matched, %d links in %.2fs", len(written.added_ids), links, perf_counter() - started)
         added = set(written.added_ids)
-        update_stories(store, [d for d in docs if d.document.id in added])
+        started = perf_counter()
+        units = update_stories(store, [d for d in docs if d.document.id in added])
+        log.info("stories: %d segments clustered in %.2fs", units, perf_counter() - started)
     report.added += written.added
     report.existing += written.existing
     report.segments += written.segments

@@ -65,6 +65,15 @@ class Settings:
     """Request bodies larger than this are refused (413) before they are read whole. 10 MiB is
     far above the longest live-blog page; bulk loads go through `wiretrail ingest`."""
 
+    rate_limit_per_minute: int = 1200
+    """Requests per minute one client address may make (0: no limit); bursts of 10 seconds'
+    worth pass at once. 1200 (20/s) is far above a team's browsers behind one address, each
+    view being a handful of requests, yet one runaway script cannot starve the others."""
+
+    write_rate_limit_per_minute: int = 60
+    """POSTs per minute one client address may make (0: no limit): each runs the whole ingest
+    pipeline, so writes are limited harder than reads; bulk loads go through `wiretrail ingest`."""
+
     host: str = "127.0.0.1"
     """Address `wiretrail serve` listens on: loopback unless you mean to share it."""
 
@@ -141,6 +150,7 @@ def setting_docs() -> dict[str, str]:
     return docs
 
 
+ZERO_MEANS_OFF = frozenset({"rate_limit_per_minute", "write_rate_limit_per_minute"})  # 0 turns the limit off
 SECRET_SETTINGS = frozenset({"token"})  # shown as set or not, never by value (`wiretrail config`)
 
 
@@ -163,8 +173,8 @@ def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:
             raise ValueError("must be true or false")
         if kind is int and not isinstance(value, bool):
             result = int(value)
-            if result < 1:
-                raise ValueError("must be at least 1")
+            if result < 0 or (result == 0 and key not in ZERO_MEANS_OFF):
+                raise ValueError("must be at least 1" if key not in ZERO_MEANS_OFF else "must be 0 (off) or more")
             return result
         if kind is str:
             return str(value)

@@ -60,6 +60,9 @@ def index_keys(analyzed: AnalyzedDocument) -> set[int]:
             keys.add(f.exact)
             keys.update(f.bands)
     keys.update(key for key, _ in analyzed.passages)
+    # salient terms too: rewrites are looked for among documents sharing many of them
+    # (`Store.related_by_terms`), which may share no sentence or passage key
+    keys.update(analyzed.terms)
     return keys
 
 

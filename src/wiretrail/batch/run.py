@@ -3,7 +3,8 @@
     1. plan: input files listed in ingest order; big tables and dumps split into ranges
     2. analyze: one Dask task per partition (`analyze.analyze_partition`), retried on failure;
        partitions a previous run finished are skipped (`manifest`)
-    3. dedup: keys shuffled by key, groups of connected documents decided (`dedup`)
+    3. dedup: keys shuffled by key into each document's neighbours; tasks of consecutive
+       documents decide the pairs whose later document they own (`dedup`)
     4. assemble: a scratch store filled the way `wiretrail load` fills an empty store, so that
        entities are made canonical and stories assigned by the store's own code, in input order
     5. export: every export table written as partitioned Parquet (`tables`)
@@ -27,7 +28,7 @@ from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
 from .cluster import close_client, open_client, preload_spacy
-from .dedup import GROUP_DOCS, Decided, connected_groups, decide, pack
+from .dedup import OWNER_DOCS, Decided, decide, neighbour_rows, plan_tasks
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
 from .results import document_order, ordered_results
@@ -47,8 +48,8 @@ class BatchReport:
     links: int = 0
     failures: list[Failure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: analyze, dedup, assemble, export
-    groups: int = 0  # dedup groups (documents connected by shared keys)
-    largest_group: int = 0
+    dedup_tasks: int = 0  # decision tasks, each deciding the pairs of its consecutive owners
+    largest_task: int = 0  # documents (owners and their neighbours) in the biggest task's scratch store
     tables: dict[str, int] = field(default_factory=dict)  # rows per exported table
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
@@ -71,7 +72,7 @@ def run_batch(
     settings: Settings = Settings(),
     progress: BatchProgress | None = None,
     split_bytes: int = SPLIT_BYTES,
-    group_docs: int = GROUP_DOCS,
+    owner_docs: int = OWNER_DOCS,
 ) -> BatchReport:
     """Process `inputs` on a Dask cluster into a Parquet result in `out`; bad inputs are
     reported in the result, never fatal. Pass a `distributed.Client`, or a scheduler address,
@@ -80,13 +81,13 @@ def run_batch(
     if own_client:
         client = open_client(scheduler=scheduler, local_workers=local_workers)
     try:
-        return _run(client, list(inputs), Path(out), settings, progress or (lambda *_: None), split_bytes, group_docs)
+        return _run(client, list(inputs), Path(out), settings, progress or (lambda *_: None), split_bytes, owner_docs)
     finally:
         if own_client:
             close_client(client)
 
 
-def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress, split_bytes: int, group_docs: int) -> BatchReport:
+def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress, split_bytes: int, owner_docs: int) -> BatchReport:
     from distributed import as_completed
 
     report = BatchReport()
@@ -137,7 +138,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     began = time.perf_counter()
     located = list(document_order(work, finished_ids))
     report.documents = len(located)
-    decided = _dedup(client, work, located, finished_ids, settings.batch_size, group_docs, report, progress)
+    decided = _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
     matches = sorted((m for d in decided for m in d.matches), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
     links = sorted((link for d in decided for link in d.links), key=lambda l: (l.from_doc, l.to_doc))
     write_atomic(_matches_table(matches), work / "matches" / "part-00000.parquet")
@@ -172,20 +173,19 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     return report
 
 
-def _dedup(client, work: Path, located, finished_ids, batch_size: int, group_docs: int, report: BatchReport, progress) -> list[Decided]:
+def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_docs: int, report: BatchReport, progress) -> list[Decided]:
     from distributed import as_completed
 
     if not located:
         return []
-    order = {doc_id: seq for _, doc_id, seq in located}
-    where = {doc_id: (part_id, doc_id, seq) for part_id, doc_id, seq in located}
+    ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
-    groups = connected_groups(client, key_files, order)
-    report.groups = len(groups)
-    report.largest_group = max(len(g) for g in groups)
-    tasks = pack(groups, limit=group_docs)
+    neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
+    tasks = plan_tasks(located, neighbours, owner_docs=owner_docs)
+    report.dedup_tasks = len(tasks)
+    report.largest_task = max(len(t) for t in tasks)
     progress("dedup", 0, len(tasks))
-    futures = client.map(decide, [[where[d] for d in task] for task in tasks], work_dir=str(work), docs_per_batch=batch_size, retries=RETRIES, pure=False)
+    futures = client.map(decide, tasks, work_dir=str(work), docs_per_batch=batch_size, retries=RETRIES, pure=False)
     out: list[Decided] = []
     for i, future in enumerate(as_completed(futures), 1):
         out.append(future.result())

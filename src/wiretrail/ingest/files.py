@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import gzip
+import io
 import logging
 import os
 import stat
@@ -18,8 +19,10 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from dataclasses import dataclass
 from typing import BinaryIO
 
+from .. import plugins
 from ..errors import BinaryInput, EmptyInput, InputError, InputTooLarge, MalformedInput
 from ..model import Failure, RawDocument
 from .feeds import iter_feed
@@ -139,10 +142,10 @@ def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
     if size == 0:
         raise EmptyInput(path, "empty: the file has no bytes")
     compressed = path.lower().endswith(".gz")
-    kind = _kind(path, compressed)
-    if kind in STREAMED:
+    reader = _reader_for(path, compressed)
+    if reader.streamed:
         with _open(path, compressed) as stream:
-            yield from _read_streamed(kind, stream, source=path, max_bytes=max_bytes)
+            yield from _guarded(reader, stream, source=path, max_bytes=max_bytes)
         return
     if size > max_bytes:
         raise InputTooLarge(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
@@ -150,13 +153,21 @@ def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
         data = _read_capped(stream, max_bytes + 1, path=path)
     if len(data) > max_bytes:
         raise InputTooLarge(path, f"decompressed size exceeds {max_bytes} bytes")
-    if kind is Kind.TEXT:
-        _refuse_known_binary(data, path=path)
-        yield read_text(data, source=path)
-    elif kind is Kind.HTML:
-        yield read_html(data, source=path)
-    else:
-        yield from iter_feed(data, source=path)
+    yield from _guarded(reader, io.BytesIO(data), source=path, max_bytes=max_bytes)
+
+
+def _guarded(reader: plugins.Reader, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    """A plugin reader's bug becomes a Failure naming the reader; the built-ins' errors pass as they are."""
+    if isinstance(reader, BuiltinReader):
+        yield from reader.read(stream, source=source, max_bytes=max_bytes)
+        return
+    try:
+        yield from reader.read(stream, source=source, max_bytes=max_bytes)
+    except InputError:
+        raise
+    except Exception as exc:  # a plugin's bug must not stop the batch
+        log.debug("reader %s failed on %s", reader.name, source, exc_info=True)
+        yield Failure(source, "read", f"reader {reader.name!r} failed: {type(exc).__name__}: {exc}")
 
 
 def _read_streamed(
@@ -185,6 +196,40 @@ def _kind(path: str, compressed: bool) -> Kind:
     if extension == ".xml":  # a feed, unless it is XHTML
         return Kind.HTML if sniffed is Kind.HTML else Kind.FEED
     return sniffed
+
+
+def _reader_for(path: str, compressed: bool) -> plugins.Reader:
+    """Built-in extensions first, then plugins' extensions; with neither, the first bytes: the
+    built-in cascade (WARC, feed, HTML), then plugins' sniffers, then plain text."""
+    extension = os.path.splitext(path.lower().removesuffix(".gz"))[1]
+    registry = plugins.readers.plugins()
+    if extension in EXTENSIONS or extension == ".xml":
+        return _builtin(_kind(path, compressed))
+    for loaded in registry.values():
+        if extension and extension in loaded.obj.extensions:
+            return loaded.obj
+    with _open(path, compressed) as stream:
+        head = _read_capped(stream, SNIFF_BYTES, path=path)
+    kind = _sniff(head)
+    if kind is Kind.TEXT:
+        for loaded in registry.values():
+            if not isinstance(loaded.obj, BuiltinReader) and _sniffs(loaded.obj, head):
+                return loaded.obj
+    return _builtin(kind)
+
+
+def _sniffs(reader: plugins.Reader, head: bytes) -> bool:
+    try:
+        return bool(reader.sniff(head))
+    except Exception:  # a plugin's broken predicate says "not mine"
+        log.warning("reader %s: sniff raised; skipped", reader.name, exc_info=True)
+        return False
+
+
+def _builtin(kind: Kind) -> plugins.Reader:
+    """The registered reader for a built-in kind (so an installed one is used as a plugin would be)."""
+    found = plugins.readers.plugins().get(kind.value)
+    return found.obj if found is not None else BUILTIN_READERS[kind]
 
 
 def _sniff(head: bytes) -> Kind:
@@ -232,3 +277,48 @@ def _read_capped(stream: BinaryIO, size: int, *, path: str) -> bytes:
 
 def _os_reason(err: OSError) -> str:
     return (err.strerror or str(err)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinReader:
+    """One of wiretrail's own formats, as a `plugins.Reader` (registered in pyproject.toml)."""
+
+    kind: Kind
+
+    @property
+    def name(self) -> str:
+        return self.kind.value
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return tuple(ext for ext, kind in EXTENSIONS.items() if kind is self.kind)
+
+    @property
+    def streamed(self) -> bool:
+        return self.kind in STREAMED
+
+    def sniff(self, head: bytes) -> bool:
+        return self.kind is not Kind.TEXT and _sniff(head) is self.kind  # text is the fallback, never sniffed
+
+    def read(self, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
+        if self.streamed:
+            yield from _read_streamed(self.kind, stream, source=source, max_bytes=max_bytes)
+            return
+        data = stream.read()
+        if self.kind is Kind.TEXT:
+            _refuse_known_binary(data, path=source)
+            yield read_text(data, source=source)
+        elif self.kind is Kind.HTML:
+            yield read_html(data, source=source)
+        else:
+            yield from iter_feed(data, source=source)
+
+
+TEXT_READER = BuiltinReader(Kind.TEXT)
+HTML_READER = BuiltinReader(Kind.HTML)
+FEED_READER = BuiltinReader(Kind.FEED)
+CSV_READER = BuiltinReader(Kind.CSV)
+TSV_READER = BuiltinReader(Kind.TSV)
+JSONL_READER = BuiltinReader(Kind.JSONL)
+WARC_READER = BuiltinReader(Kind.WARC)
+BUILTIN_READERS = {r.kind: r for r in (TEXT_READER, HTML_READER, FEED_READER, CSV_READER, TSV_READER, JSONL_READER, WARC_READER)}

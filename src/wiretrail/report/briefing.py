@@ -24,7 +24,6 @@ from ..model import Relation
 from ..provenance.audit import audit_document
 from ..store.base import Store
 from .figure_table import FigureGroup, figure_table
-from ..store.facts import FactQuery
 from .stories import stories
 from .timeline import TimelineQuery, TimelineRow, timeline
 
@@ -107,38 +106,43 @@ def build_briefing(store: Store, *, story: str | None = None, since: date | None
             brief.quotes.append((quote.text.strip(" ,"), quote.speaker, cite(quote.doc_id, quote.said_at)))
         if len(brief.quotes) == MAX_QUOTES:
             break
+    cite.finish()
     return brief
 
 
 class _Citer:
-    """Numbers sources in order of first citation."""
+    """Numbers sources in order of first citation; `finish` lists them, reading every cited
+    document's label in one query (not its text)."""
 
     def __init__(self, store: Store, brief: Briefing) -> None:
         self.store = store
         self.brief = brief
         self.numbers: dict[str, int] = {}
+        self.cited: list[tuple[int, str | None, object]] = []  # number, doc_id, time of the report
 
     def __call__(self, doc_id: str | None, at) -> int:
         if doc_id in self.numbers:
             return self.numbers[doc_id]
-        doc = self.store.document(doc_id) if doc_id else None
-        label = (doc.outlet or doc.title or doc.source) if doc else str(doc_id)
-        when = at or (doc.published if doc else None)
         number = len(self.numbers) + 1
         self.numbers[doc_id] = number
-        self.brief.citations.append(
-            Citation(number, doc_id or "", label, when.isoformat() if when else None, (doc.url or doc.source) if doc else "")
-        )
+        self.cited.append((number, doc_id, at))
         return number
+
+    def finish(self) -> None:
+        labels = self.store.facts.document_labels([d for _, d, _ in self.cited if d])
+        for number, doc_id, at in self.cited:
+            doc = labels.get(doc_id) if doc_id else None
+            label = (doc.outlet or doc.title or doc.source) if doc else str(doc_id)
+            when = at or (doc.published if doc else None)
+            self.brief.citations.append(
+                Citation(number, doc_id or "", label, when.isoformat() if when else None, (doc.url or doc.source) if doc else "")
+            )
 
 
 def _ranked(store: Store, rows: list[TimelineRow]) -> list[TimelineRow]:
     """Rows in the order the page shows them: best confirmed and most concrete first (a town or
     region named, actors named), one row per place before any place gets a second."""
-    features = {e.name: e.feature for e in store.facts.entities(FactQuery(type="PLACE"))}
-    for e in store.facts.entities(FactQuery(type="PLACE")):
-        for alias in e.aliases:
-            features.setdefault(alias, e.feature)
+    features = store.facts.place_features()
 
     def score(row: TimelineRow) -> tuple:
         concrete = features.get(row.place or "", None) in CONCRETE_PLACES

@@ -7,16 +7,41 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from .. import plugins
+from ..errors import ConfigError
 from ..model import Document, Entity, Event, Figure, Link, Mention, Quote, Segment, Timestamp
 from ..store.base import DocumentQuery, Store
 from .stories import stories, story_record
 from .timeline import rows_to_records as timeline_records, timeline
 
-EXPORT_FORMATS = ("jsonl", "csv")
+
+
+class _FormatNames(Sequence[str]):
+    """The export formats installed now - the built-ins and every plugin - read at each use, so
+    a check written as `format in EXPORT_FORMATS` sees plugins too."""
+
+    def _names(self) -> tuple[str, ...]:
+        return plugins.exporters.names()
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+EXPORT_FORMATS: Sequence[str] = _FormatNames()
 
 
 def _iso(ts: Timestamp | None) -> str | None:
@@ -176,24 +201,42 @@ def export(store: Store, out_dir: str | Path, *, format: str = "jsonl") -> dict[
     """Write one file per table into `out_dir`; returns rows written per table.
 
     `jsonl`: one JSON object per line. `csv`: one header row, then a row per record; lists and
-    objects (aliases, evidence, shared spans) are written as JSON in their cell.
+    objects (aliases, evidence, shared spans) are written as JSON in their cell. Other formats
+    come from plugins (`wiretrail.exporters`); an unknown one is a `ConfigError` naming those
+    available (ConfigError is a ValueError too, as this raised before plugins).
     """
-    if format not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {format!r}; available: {', '.join(EXPORT_FORMATS)}")
+    try:
+        exporter = plugins.exporters.get(format)
+    except ConfigError as exc:
+        raise UnknownFormat(str(exc)) from None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
-    for name, records in _tables(store).items():
-        path = out / f"{name}.{format}"
-        tmp = path.with_suffix(f".{format}.tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            n = _write_jsonl(fh, records) if format == "jsonl" else _write_csv(fh, records)
-        tmp.replace(path)  # a reader never sees a half-written table
-        counts[name] = n
-    return counts
+    return exporter.write(_tables(store), out)
 
 
-def _write_jsonl(fh, records: Iterator[dict[str, Any]]) -> int:
+class UnknownFormat(ConfigError, ValueError):
+    """An export format no installed exporter provides."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileExporter:
+    """A built-in format: one `<table>.<name>` file per table, replaced whole (a reader never
+    sees a half-written table)."""
+
+    name: str
+
+    def write(self, tables: Mapping[str, Iterator[dict[str, Any]]], out_dir: Path) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for table, records in tables.items():
+            path = out_dir / f"{table}.{self.name}"
+            tmp = path.with_suffix(f".{self.name}.tmp")
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                counts[table] = _WRITERS[self.name](fh, records)
+            tmp.replace(path)
+        return counts
+
+
+def _write_jsonl(fh: TextIO, records: Iterator[dict[str, Any]]) -> int:
     n = 0
     for record in records:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -201,7 +244,7 @@ def _write_jsonl(fh, records: Iterator[dict[str, Any]]) -> int:
     return n
 
 
-def _write_csv(fh, records: Iterator[dict[str, Any]]) -> int:
+def _write_csv(fh: TextIO, records: Iterator[dict[str, Any]]) -> int:
     writer = None
     n = 0
     for record in records:
@@ -211,3 +254,8 @@ def _write_csv(fh, records: Iterator[dict[str, Any]]) -> int:
         writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in record.items()})
         n += 1
     return n
+
+
+_WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv}
+JSONL_EXPORTER = FileExporter("jsonl")
+CSV_EXPORTER = FileExporter("csv")

@@ -12,11 +12,13 @@ disagree.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ..extract.names import DEMONYMS, fold
+from ..extract.names import DEMONYMS
+from ..extract.names import fold as _fold_text
 from ..model import Figure
 from ..store.base import Store
 from ..store.facts import FactQuery
@@ -27,6 +29,11 @@ TIME_WORDS = re.compile(r"\b(earlier|previous(?:ly)?|initial(?:ly)?|last (?:week
 SCOPE_WORDS = re.compile(r"\b(more|additional|another|further|extra|also)\b", re.I)
 PLACE_PHRASE = re.compile(r"\b(?:in|to|into|inside|across)\s+((?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*(?:\s+region)?)")
 
+
+# Words are folded (accents, case) thousands of times per table, mostly the same few thousand
+# words: folding each distinct word once makes that cost linear in the vocabulary.
+FOLD_CACHE_WORDS = 1 << 16
+fold = lru_cache(maxsize=FOLD_CACHE_WORDS)(_fold_text)
 
 CONTEXT_CHARS = 300  # text before a figure's sentence read for what it counts ('... troops. "There are already 11,000 in Kursk"')
 NEAR_CHARS = 30  # 'additional 2,000', '2,000 more': scope words this close to the number
@@ -110,7 +117,10 @@ def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool
     return out
 
 
+@lru_cache(maxsize=FOLD_CACHE_WORDS)
 def _head(subject: str) -> str | None:
+    """The head noun of a subject (cached: one subject is asked for three times per figure, and
+    many figures share a subject)."""
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", subject)]
     if not words or fold(words[0]) in PREPOSITIONS:
         return None
@@ -129,7 +139,9 @@ def _head(subject: str) -> str | None:
 def _head_from_sentence(sentence: str, heads: Counter) -> str | None:
     """The most used head noun the text around a figure contains (singular or plural)."""
     words = {fold(w) for w in re.findall(r"[A-Za-z][\w'-]*", sentence)}
-    found = [h for h in heads if h in words or h + "s" in words]
+    # the heads among the words, or among the words less a plural 's': looked up word by word,
+    # not head by head (thousands of heads, dozens of words)
+    found = {w for w in words if w in heads} | {w[:-1] for w in words if w.endswith("s") and w[:-1] in heads}
     return max(found, key=lambda h: (heads[h], h)) if found else None
 
 
@@ -148,8 +160,12 @@ def _nationality(text: str) -> str | None:
 def _fold_unqualified(groups: dict[tuple, FigureGroup]) -> None:
     """A group without a nationality joins the one qualified group of the same head and unit
     ('10,000-12,000 troops' dispatched by Pyongyang joins the North Korean troops)."""
+    qualified_by: dict[tuple, list[tuple]] = defaultdict(list)  # (head, unit) -> qualified keys, in order
+    for k in groups:
+        if k[2] is not None:
+            qualified_by[k[:2]].append(k)
     for key in [k for k in groups if k[2] is None]:
-        qualified = [k for k in groups if k[:2] == key[:2] and k[2] is not None]
+        qualified = qualified_by.get(key[:2], [])
         kept = []
         for row in groups[key].rows:
             named = [k for k in qualified if _names_country(row.context, k[2])]
@@ -175,7 +191,16 @@ def _names_country(context: str, country: str) -> bool:
     lowered = context.lower()
     if country in lowered:
         return True
-    return any(c == country and re.search(rf"\b{d}\b", lowered) for d, c in (*DEMONYMS.items(), *CAPITALS.items()))
+    pattern = _country_words(country)
+    return bool(pattern and pattern.search(lowered))
+
+
+@lru_cache(maxsize=None)
+def _country_words(country: str) -> re.Pattern | None:
+    """One pattern for the demonyms and capitals standing for a country (as written in the
+    tables: 'u.s.' is a pattern there too)."""
+    words = [d for d, c in (*DEMONYMS.items(), *CAPITALS.items()) if c == country]
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
 
 
 def _overlap(a: Figure, b: Figure) -> bool:
@@ -185,14 +210,20 @@ def _overlap(a: Figure, b: Figure) -> bool:
 
 
 def _differences(rows: Sequence[FigureRow]) -> list[tuple[int, int, str]]:
+    """Every pair of rows whose values do not overlap (the bounds of `_overlap`, read once)."""
+    bounds = [_bounds(r.figure) for r in rows]
     out = []
-    for i in range(len(rows)):
+    for i, (lo_a, hi_a) in enumerate(bounds):
         for j in range(i + 1, len(rows)):
-            a, b = rows[i], rows[j]
-            if _overlap(a.figure, b.figure):
+            lo_b, hi_b = bounds[j]
+            if lo_a <= hi_b and lo_b <= hi_a:
                 continue
-            out.append((i, j, _why(a, b)))
+            out.append((i, j, _why(rows[i], rows[j])))
     return out
+
+
+def _bounds(f: Figure) -> tuple[float, float]:
+    return f.value_low or 0, f.value_high if f.value_high is not None else float("inf")
 
 
 def _why(a: FigureRow, b: FigureRow) -> str:
@@ -213,9 +244,14 @@ def _why(a: FigureRow, b: FigureRow) -> str:
 
 def _qualifiers(row: FigureRow) -> frozenset[str]:
     """Words of the subject beyond its head and nationality ('top', 'arms', 'companies')."""
-    head = _head(row.figure.subject) or ""
-    words = {fold(w) for w in re.findall(r"[A-Za-z][\w'-]*", row.figure.subject)}
-    nationality = set(fold(row.nationality or "").split())
+    return _subject_qualifiers(row.figure.subject, row.nationality)
+
+
+@lru_cache(maxsize=FOLD_CACHE_WORDS)
+def _subject_qualifiers(subject: str, nationality_name: str | None) -> frozenset[str]:
+    head = _head(subject) or ""
+    words = {fold(w) for w in re.findall(r"[A-Za-z][\w'-]*", subject)}
+    nationality = set(fold(nationality_name or "").split())
     return frozenset(w for w in words - STOP - PREPOSITIONS - nationality if not w.startswith(head[:5]) and len(w) > 2)
 
 

@@ -34,7 +34,9 @@ def stories(store: Store, *, since: date | None = None, until: date | None = Non
         segments[story].append(unit)
         if doc_id not in members[story]:
             members[story].append(doc_id)
-    outlets = {d.id: d.outlet or d.source for d in store.documents()}
+    # outlets from the documents' labels only: a story listing never reads an article's text
+    labels = store.facts.document_labels([d for docs in members.values() for d in docs])
+    outlets = {d.id: d.outlet or d.source for d in labels.values()}
     groups = copy_groups(store)
     out = []
     for row in rows:

@@ -15,8 +15,9 @@ from ..settings import Settings
 from ..store.base import Store
 from .access import StorePool
 from .auth import require_read
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, RefuseNul, SecurityHeaders
 from .problems import install_handlers
+from .ratelimit import RateLimit
 from .routes import documents, facts, ingest, links, search, stories
 from .web import mount_static, router as web_router
 
@@ -56,6 +57,9 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     app.include_router(web_router)
     mount_static(app)
     install_handlers(app)
+    app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # outside the body limit: a refused client costs no body read
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, writes_per_minute=settings.write_rate_limit_per_minute)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries the headers
     return app

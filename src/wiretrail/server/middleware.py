@@ -98,3 +98,22 @@ class BodyLimit:
 
 def _too_large(max_bytes: int) -> str:
     return f"request body larger than {max_bytes} bytes (setting max_request_bytes)"
+
+
+class RefuseNul:
+    """Refuse (422) a request whose path or query holds a NUL character (`%00`): no id, filter
+    or file name has one, and PostgreSQL cannot even compare a text with one (its driver raises,
+    which would surface as a 500), so it is turned away before any route or file lookup."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")):
+            body = json.dumps({"error": "the request's path or query contains a NUL character (%00)"}).encode()
+            await send({"type": "http.response.start", "status": 422, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+            ]})  # fmt: skip
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -135,12 +135,54 @@ class FactReader:
                 out[doc_id][1].append((start, end, _timestamp(at, precision, origin)))
         return out
 
+    def document_labels(self, doc_ids: list[str] | None = None) -> dict[str, DocumentLabel]:
+        """How reports name documents (outlet, title, source, address, publication time), read
+        without their text; every document when `doc_ids` is None."""
+        columns = "id, outlet, title, source, url, published_at, published_precision, published_origin FROM documents"
+        found = self._rows(f"SELECT {columns}") if doc_ids is None else self._chunks(sorted(set(doc_ids)), f"SELECT {columns} WHERE id IN ({{marks}})")
+        return {
+            doc_id: DocumentLabel(doc_id, outlet, title, source, url, _timestamp(at, precision, origin))
+            for doc_id, outlet, title, source, url, at, precision, origin in found
+        }
+
+    def place_features(self) -> dict[str, str | None]:
+        """Each place's gazetteer feature ('city', 'region', 'country') by its canonical name and,
+        where no canonical name says otherwise, by each spelling: what `entities(type=PLACE)`
+        gives, without counting mentions and documents."""
+        forms: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        features: dict[str, str | None] = {}
+        order = []
+        for eid, feature, form, n in self._rows(
+            "SELECT e.id, e.feature, f.form, f.n FROM entities e LEFT JOIN entity_forms f ON f.entity_id = e.id "
+            "WHERE e.type = 'PLACE' ORDER BY f.n DESC, f.form"
+        ):
+            if eid not in features:
+                features[eid] = feature
+                order.append(eid)
+            if form is not None:
+                forms[eid].append((form, n))
+        # the order of `entities`: most mentioned first (a spelling's feature is the first one's)
+        order.sort(key=lambda eid: (-sum(n for _, n in forms.get(eid, ())), eid))
+        out = {(_canonical(forms.get(eid, [])) or eid): features[eid] for eid in order}
+        for eid in order:
+            for form, _ in forms.get(eid, ()):
+                out.setdefault(form, features[eid])
+        return out
+
     def text_spans(self, spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], str]:
-        """The text of (doc_id, start, end) spans, cut in SQL so no whole document is loaded."""
-        out = {}
+        """The text of (doc_id, start, end) spans, cut in SQL so no whole document is loaded:
+        one query per document, reading from its first span's start to its last span's end."""
+        by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for doc_id, start, end in spans:
-            row = self._rows("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, max(0, end - start), doc_id))
-            out[(doc_id, start, end)] = row[0][0] if row else ""
+            by_doc[doc_id].append((start, end))
+        out = {}
+        for doc_id, parts in by_doc.items():
+            first = min(s for s, _ in parts)
+            last = max(max(s, e) for s, e in parts)
+            row = self._rows("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (first + 1, last - first, doc_id))
+            text = row[0][0] if row else None
+            for start, end in parts:
+                out[(doc_id, start, end)] = "" if text is None else text[start - first : max(start, end) - first]
         return out
 
     # -- quotes, figures, events --------------------------------------------------------------
@@ -208,14 +250,28 @@ class FactReader:
             "ORDER BY event_date IS NULL, event_date, doc_id, id" + _limit(query),
             params,
         )
+        days: dict = {}  # one parse per distinct day: thousands of events share a few hundred days
         return [
             Event(
-                id=eid, type=kind, date=_date(day), date_precision=DatePrecision(prec) if prec else None,
-                summary=summary, actors=tuple(_json(actors)), targets=tuple(_json(targets)), place=place,
+                id=eid, type=kind, date=days[day] if day in days else days.setdefault(day, _date(day)),
+                date_precision=_PRECISIONS[prec] if prec else None,
+                summary=summary, actors=_names(actors), targets=_names(targets), place=place,
                 place_entity_id=pid, evidence=tuple(Evidence(*v) for v in _json(evidence)), doc_id=doc,
             )
             for eid, doc, kind, day, prec, summary, actors, targets, place, pid, evidence in rows
         ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLabel:
+    """What a citation shows of a document."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    source: str
+    url: str | None
+    published: Timestamp | None
 
 
 def _between(query: FactQuery, column: str, where: list[str], params: list) -> None:
@@ -234,6 +290,14 @@ def _limit(query: FactQuery) -> str:
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+_PRECISIONS = {p.value: p for p in DatePrecision}
+
+
+def _names(value) -> tuple[str, ...]:
+    """A JSON list of names as a tuple; half the events name no actor or target ('[]')."""
+    return () if value == "[]" else tuple(_json(value))
 
 
 def _canonical(forms: list[tuple[str, int]]) -> str | None:

@@ -3,18 +3,23 @@
 A check runs, in order:
 
     1. integrity      SQLite's own page check, orphan rows (every foreign key), segment and
-                        sentence offsets (`SQLiteStore.integrity_errors`, grouped)
+                        sentence offsets (`SQLiteStore.integrity_errors`, grouped); on
+                        PostgreSQL, which enforces foreign keys and checks its own pages, orphan
+                        rows are still looked for (a restore or `session_replication_role =
+                        replica` can skip the constraints) along with the offsets
     2. whole documents  a document with text has segments; segment and sentence indexes run
                         0..n-1; every sentence lies inside a segment of its document; offsets of
                         mentions, quotes and figures lie inside the text
     3. index          every sentence has its fingerprint (exact key) and no fingerprint lacks its
-                        sentence; the full-text index (FTS5 `segment_search`) passes FTS5's own
-                        check and holds exactly the stored segments
+                        sentence; the full-text index (FTS5 `segment_search`, or PostgreSQL's
+                        `tsvector` table of that name) holds exactly the stored segments, and
+                        FTS5's own check passes
     4. queues         a story unit is either waiting (`stories_pending`) or clustered, never both;
                         every clustered unit's story exists
 
 Each finding names the check, how many rows, and a few of them, so the report says what to look
-at. A backup uses SQLite's online backup API: it reads one consistent snapshot while an ingest or
+at. Both backends are read through two store methods (`SQLStore.table_names`, `read_rows`).
+A backup uses SQLite's online backup API: it reads one consistent snapshot while an ingest or
 a server keeps writing (WAL mode lets both run), writes it beside the destination and renames it
 into place only once it is whole and passes the integrity check.
 """
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, StoreError
+from .migrations import POSTGRES
 
 log = logging.getLogger(__name__)
 
@@ -148,31 +154,62 @@ _QUEUE_QUERIES = (
 
 
 def check_store(store) -> CheckReport:
-    """Check a SQLite store (`SQLiteStore`) and say what is wrong; nothing is changed."""
-    conn = _connection(store)
-    tables = _tables(conn)
+    """Check a store (SQLite or PostgreSQL) and say what is wrong; nothing is changed."""
+    if not callable(getattr(store, "read_rows", None)) or not callable(getattr(store, "table_names", None)):
+        raise ConfigError(f"wiretrail check needs a SQL store (SQLite or PostgreSQL); {type(store).__name__} is neither")
+    postgres = getattr(store, "backend", "") == POSTGRES
+    tables = store.table_names()
     findings: list[Finding] = []
     # 1. integrity
     findings.extend(_grouped(store.integrity_errors()))
+    if postgres:
+        findings.extend(_postgres_orphans(store))
     # 2. whole documents, 3. index, 4. queues
     queries = [q for q in _WHOLE_DOCUMENT_QUERIES + _INDEX_QUERIES + _QUEUE_QUERIES if _uses_known_tables(q[2], tables)]
     queries += [
-        ("whole documents", f"{table} rows whose offsets lie outside the document text", _offsets_query(table))
+        ("whole documents", f"{table} rows whose offsets lie outside the document text", _offsets_query(table, postgres=postgres))
         for table in _OFFSET_TABLES
         if table in tables
     ]
     for check, message, sql in queries:
-        finding = _finding(conn, check, message, sql)
+        finding = _finding(store, check, message, sql)
         if finding is not None:
             findings.append(finding)
-    findings.extend(_full_text_findings(conn, tables))
+    findings.extend(_full_text_findings(store, tables, postgres=postgres))
 
     def count(table: str) -> int:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] if table in tables else 0
+        return store.read_rows(f"SELECT COUNT(*) FROM {table}")[0][0] if table in tables else 0
 
-    return CheckReport(
-        str(getattr(store, "path", "")), count("documents"), count("segments"), count("sentences"), tuple(findings)
-    )
+    name = str(getattr(store, "path", "") or getattr(store, "name", ""))
+    return CheckReport(name, count("documents"), count("segments"), count("sentences"), tuple(findings))
+
+
+# Every foreign key of the store's schema, as (table, columns, referenced table, columns).
+_POSTGRES_FOREIGN_KEYS = (
+    "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, "
+    "(SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) "
+    " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum), "
+    "(SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, n) "
+    " JOIN pg_attribute AS a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) "
+    "FROM pg_constraint AS c JOIN pg_namespace AS ns ON ns.oid = c.connamespace "
+    "WHERE c.contype = 'f' AND ns.nspname = current_schema() ORDER BY 1, 2, 3"
+)
+
+
+def _postgres_orphans(store) -> list[Finding]:
+    """Rows whose referenced row is gone, one query per foreign key (the SQLite side gets the
+    same from `PRAGMA foreign_key_check`); a NULL reference is no orphan."""
+    findings = []
+    for table, parent, columns, parent_columns in store.read_rows(_POSTGRES_FOREIGN_KEYS):
+        cols, pcols = columns.split(","), parent_columns.split(",")
+        joined = " AND ".join(f"p.{pc} = x.{c}" for c, pc in zip(cols, pcols))
+        present = " AND ".join(f"x.{c} IS NOT NULL" for c in cols)
+        key = " || ':' || ".join(f"x.{c}::text" for c in cols)
+        sql = f"SELECT {key} FROM {table} AS x WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {joined})"
+        finding = _finding(store, "orphans", f"rows in {table} whose {parent} row is gone", sql)
+        if finding is not None:
+            findings.append(finding)
+    return findings
 
 
 _ORPHAN = re.compile(r"orphan row in (\w+) \((.*)\)")
@@ -194,18 +231,6 @@ def _grouped(problems: list[str]) -> list[Finding]:
     return [Finding(check, message, len(rows), tuple(rows[:EXAMPLES])) for (check, message), rows in groups.items()]
 
 
-def _connection(store) -> sqlite3.Connection:
-    """The store's own connection: the check sees exactly what the store sees (one place to
-    change should the SQLite store name it differently)."""
-    conn = getattr(store, "_conn", None)
-    if not isinstance(conn, sqlite3.Connection):
-        raise ConfigError(
-            f"wiretrail check supports SQLite stores only; {type(store).__name__} has its own tools "
-            "(for PostgreSQL: amcheck and pg_dump)"
-        )
-    return conn
-
-
 def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -218,48 +243,53 @@ def _uses_known_tables(sql: str, tables: set[str]) -> bool:
     return all(t in tables for t in _CHECKED_TABLES if f" {t} " in f" {sql} ")
 
 
-def _offsets_query(table: str) -> str:
+def _offsets_query(table: str, *, postgres: bool) -> str:
     key = "x.doc_id || ':' || x.start_char"
+    no_nul = "" if postgres else "instr(d.text, char(0)) = 0 AND "  # PostgreSQL text cannot hold a NUL
     return (
-        f"SELECT {key} FROM {table} AS x JOIN documents AS d ON d.id = x.doc_id "
-        "WHERE instr(d.text, char(0)) = 0 AND "
+        f"SELECT {key} FROM {table} AS x JOIN documents AS d ON d.id = x.doc_id WHERE {no_nul}"
         "(x.start_char < 0 OR x.start_char > x.end_char OR x.end_char > length(d.text))"
     )
 
 
-def _finding(conn: sqlite3.Connection, check: str, message: str, sql: str) -> Finding | None:
-    keys = [r[0] for r in conn.execute(sql)]
+def _finding(store, check: str, message: str, sql: str) -> Finding | None:
+    keys = [r[0] for r in store.read_rows(sql)]
     if not keys:
         return None
     return Finding(check, message, len(keys), tuple(str(k) for k in keys[:EXAMPLES]))
 
 
-def _full_text_findings(conn: sqlite3.Connection, tables: set[str]) -> list[Finding]:
-    """FTS5 tables: FTS5's own integrity check; an index of segments (doc_id and idx columns, as
-    `store/search.py` builds it) must hold every stored segment once and nothing else."""
+def _full_text_findings(store, tables: set[str], *, postgres: bool) -> list[Finding]:
+    """The search index: FTS5's own integrity check (SQLite); an index of segments (doc_id and
+    idx columns, as `store/search.py` builds it on both backends) must hold every stored segment
+    once and nothing else."""
     findings = []
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'")
-    for name, sql in rows.fetchall():
-        try:
-            conn.execute(f'INSERT INTO "{name}"("{name}") VALUES (\'integrity-check\')')
-        except sqlite3.DatabaseError as exc:
-            findings.append(Finding("index", f"full-text index {name} is damaged ({exc})", 1))
-            continue
-        if "segments" not in tables or not all(column in sql for column in ("doc_id", "idx")):
-            continue
+    if postgres:
+        indexes = ["segment_search"] if {"segment_search", "segments"} <= tables else []
+    else:
+        indexes = []
+        for name, sql in store.read_rows("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"):
+            try:
+                store.read_rows(f'INSERT INTO "{name}"("{name}") VALUES (\'integrity-check\')')  # FTS5's check: writes nothing
+            except sqlite3.DatabaseError as exc:
+                findings.append(Finding("index", f"full-text index {name} is damaged ({exc})", 1))
+                continue
+            if "segments" in tables and all(column in sql for column in ("doc_id", "idx")):
+                indexes.append(name)
+    for name in indexes:
         missing = 0
         for message, query in (
             (f"segments missing from the full-text index {name}", f'SELECT doc_id, idx FROM segments EXCEPT SELECT doc_id, idx FROM "{name}"'),
             (f"full-text index {name} rows without a segment", f'SELECT doc_id, idx FROM "{name}" EXCEPT SELECT doc_id, idx FROM segments'),
         ):
-            keys = [f"{doc_id}:{idx}" for doc_id, idx in conn.execute(query)]
+            keys = [f"{doc_id}:{idx}" for doc_id, idx in store.read_rows(query)]
             if keys:
                 missing += len(keys)
                 findings.append(Finding("index", message, len(keys), tuple(keys[:EXAMPLES])))
         if missing:
             continue
-        indexed = conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-        stored = conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+        indexed = store.read_rows(f'SELECT COUNT(*) FROM "{name}"')[0][0]
+        stored = store.read_rows("SELECT COUNT(*) FROM segments")[0][0]
         if indexed != stored:
             findings.append(Finding("index", f"full-text index {name} has {indexed} rows for {stored} segments (duplicates)", abs(indexed - stored)))
     return findings

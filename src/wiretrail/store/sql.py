@@ -33,7 +33,7 @@ from . import rows, search
 from .base import CANDIDATES_PER_KEY, DocumentQuery, SearchHit, StoreCounts, WriteResult
 from .extraction import ExtractionWriter
 from .facts import FactReader
-from .migrations import LATEST_VERSION, MIGRATIONS
+from .migrations import LATEST_VERSION, MIGRATIONS, POSTGRES
 from .sources import SourceTables
 from .story_rows import StoryTables, StoryUpdate
 
@@ -437,6 +437,21 @@ class SQLStore:
             "WHERE t.start_char < 0 OR t.end_char < t.start_char OR t.end_char > length(d.text)"
         ).fetchall()
         return [f"{kind} {doc_id}:{idx} lies outside its document's text" for doc_id, idx, kind in bad]
+
+    def table_names(self) -> set[str]:
+        """The tables of this store (its schema on PostgreSQL), for checks that apply only to
+        tables a store of this schema version has."""
+        if self.backend == POSTGRES:
+            sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        return {r[0] for r in self._conn.execute(sql).fetchall()}
+
+    def read_rows(self, sql: str) -> list[tuple]:
+        """Rows of a query composed by `store/maintenance.py` (reads, and FTS5's integrity-check
+        command, which changes nothing): one seam for both backends, so the check never reaches
+        for a driver's connection."""
+        return [tuple(r) for r in self._conn.execute(sql).fetchall()]
 
     def close(self) -> None:
         self._conn.close()

@@ -5,7 +5,8 @@
        the state and grow with every unit) times the weight of its kind (a shared name counts
        more than a shared word)
     2. candidates: stories sharing one of the unit's rarest features (an inverted index over
-       the stories' bounded centroids) - never a scan of every story
+       the stories' bounded centroids; features already in MAX_POSTINGS stories are not looked
+       up) - never a scan of every story, so the work per unit does not grow with the corpus
     3. score: cosine between the unit and each candidate's centroid, moved by dates (a unit
        dated far outside a story's time range is pulled away from it)
     4. assign: join the best candidate at or above JOIN_THRESHOLD, else open a new story
@@ -25,6 +26,7 @@ document level; re-run it after any change here); the even topics are held out.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -59,12 +61,34 @@ CANDIDATE_FEATURES = 40  # the unit's rarest features that look up candidate sto
 # the corpus (300 ms per unit at 150 stories on ukraine-2022); rerun evals/clustering.py after a change.
 MAX_CANDIDATE_STORIES = 12
 MERGE_CANDIDATE_STORIES = 3
+# A lookup feature already held by more stories than this is skipped: it tells few stories
+# apart, and reading its posting list made every lookup grow with the corpus (with unbounded
+# name/number maps and fixed-rate idf refreshes below, a synthetic 5,000-entry live blog went
+# from 6 ms per unit at 1,000 units to 32 ms at 5,000; now ~5 ms throughout). Far above ECB+'s
+# ~60 stories, so the evaluation is unchanged; rerun evals/clustering.py and
+# tests/test_stories_cluster.py.
+MAX_POSTINGS = 64
+# Names, places, numbers, years and event types kept per story, by count (words are bounded by
+# CENTROID_TERMS): a live blog's running story otherwise collects every number and name ever
+# written in it, and each unit it scores costs that much more.
+CENTROID_KEYS = 200
+CENTROID_KEYS_PRUNE_AT = 2 * CENTROID_KEYS
 # A story's idf-weighted vectors are cached until it changes or this many units have arrived
 # (idf drifts slowly as the corpus grows).
 IDF_REFRESH_UNITS = 256
+# Past this many units, refresh only when the corpus has grown by IDF_REFRESH_GROWTH: idf moves
+# with log(units), and refreshing every 256 units recomputed every candidate's vectors at a
+# fixed rate while the stories kept multiplying (a long live blog). ECB+ (496 units) never
+# gets here; rerun evals/clustering.py after a change.
+IDF_GEOMETRIC_FROM = 1024
+IDF_REFRESH_GROWTH = 0.125
 TITLE_CANDIDATES = 6  # member titles kept per story to pick the most central from
 HEADLINE_LIKE_WORDS = 20  # a candidate title up to this long is preferred over a long lead
 TITLE_LONG_PENALTY = 0.1
+
+
+# The story's per-key count maps that CENTROID_KEYS bounds.
+_KEYED = ("entities", "places", "numbers", "years", "event_types", "lead_entities")
 
 
 def story_id(founding_key: str) -> str:
@@ -190,6 +214,25 @@ class _Facets:
     years: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Vectors:
+    """A unit's or a story's vectors as scoring reads them: raw, idf-weighted per kind, the
+    per-kind norms (cached with a story's view: recomputing them was most of the scoring)."""
+
+    raw: dict[str, float]
+    by_kind: dict[str, dict[str, float]]
+    norms: dict[str, float]
+    facets: _Facets
+
+
+@dataclass(slots=True)
+class ClusterCost:
+    """Work done so far, for tests that bound it structurally (not timed)."""
+
+    stories_scored: int = 0  # candidate stories returned by lookups (assignment and merge checks)
+    postings_read: int = 0  # inverted-index entries read by lookups
+
+
 def _facets(raw: dict[str, float]) -> _Facets:
     return _Facets(
         _principal(raw),
@@ -225,7 +268,8 @@ class StoryClusterer:
         self.merge_threshold = merge_threshold
         self.kind_weights = dict(KIND_WEIGHTS, **(kind_weights or {}))
         self._index: dict[str, set[str]] = defaultdict(set)  # feature -> story ids (derived)
-        self._views: dict[str, tuple] = {}  # story id -> (version, raw, by-kind vectors, facets)
+        self._views: dict[str, tuple] = {}  # story id -> (version, _Vectors)
+        self.cost = ClusterCost()
         for s in self.state.stories.values():
             self._index_story(s)
 
@@ -263,36 +307,54 @@ class StoryClusterer:
                     del self._index[f]
 
     def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int = MAX_CANDIDATE_STORIES) -> list[str]:
-        rare = sorted(vec, key=lambda f: (-vec[f], f))[:CANDIDATE_FEATURES]
+        rare = heapq.nsmallest(CANDIDATE_FEATURES, vec, key=lambda f: (-vec[f], f))
         shared: dict[str, float] = defaultdict(float)
+        read = 0
         for f in rare:
-            for sid in self._index.get(f, ()):
+            ids = self._index.get(f, ())
+            if len(ids) > MAX_POSTINGS:
+                continue
+            read += len(ids)
+            for sid in ids:
                 shared[sid] += vec[f]
         shared.pop(exclude, None)  # type: ignore[arg-type]
-        best = sorted(shared, key=lambda sid: (-shared[sid], sid))[:limit]
+        best = heapq.nsmallest(limit, shared, key=lambda sid: (-shared[sid], sid))
+        self.cost.postings_read += read
+        self.cost.stories_scored += len(best)
         return sorted(best)
 
-    def _view(self, story: StoryState) -> tuple[dict[str, float], dict[str, dict[str, float]], _Facets]:
+    def _view(self, story: StoryState) -> _Vectors:
         """A story's vectors, cached until it changes (its size) or idf has drifted."""
-        version = (story.size, len(story.terms), self.state.units // IDF_REFRESH_UNITS)
+        version = (story.size, len(story.terms), self._idf_epoch())
         cached = self._views.get(story.id)
         if cached is None or cached[0] != version:
-            raw = _story_features(story)
-            cached = (version, raw, self._by_kind(raw), _facets(raw))
+            cached = (version, self._vectors(_story_features(story)))
             self._views[story.id] = cached
-        return cached[1], cached[2], cached[3]
+        return cached[1]
+
+    def _idf_epoch(self) -> int:
+        n = self.state.units
+        if n < IDF_GEOMETRIC_FROM:
+            return n // IDF_REFRESH_UNITS
+        grown = math.log(n / IDF_GEOMETRIC_FROM) / math.log1p(IDF_REFRESH_GROWTH)
+        return IDF_GEOMETRIC_FROM // IDF_REFRESH_UNITS + int(grown)
+
+    def _vectors(self, raw: dict[str, float]) -> _Vectors:
+        by_kind = self._by_kind(raw)
+        norms = {k: math.sqrt(sum(x * x for x in v.values())) for k, v in by_kind.items()}
+        return _Vectors(raw, by_kind, norms, _facets(raw))
 
     # -- 3. score -----------------------------------------------------------------------------
 
     @staticmethod
-    def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        dot = sum(x * b[f] for f, x in a.items() if f in b)
+    def _cosine(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None) -> float:
+        """Cosine of two sparse vectors; pass the norms when they are cached."""
+        small, big = (a, b) if len(a) <= len(b) else (b, a)
+        dot = sum(x * big[f] for f, x in small.items() if f in big)
         if dot == 0.0:
             return 0.0
-        na = math.sqrt(sum(x * x for x in a.values()))
-        nb = math.sqrt(sum(x * x for x in b.values()))
+        na = math.sqrt(sum(x * x for x in a.values())) if na is None else na
+        nb = math.sqrt(sum(x * x for x in b.values())) if nb is None else nb
         return dot / (na * nb)
 
     @staticmethod
@@ -313,14 +375,16 @@ class StoryClusterer:
 
     def score(self, features: StoryFeatures, story: StoryState) -> float:
         """How well `features` fits `story` (for inspection and tests)."""
-        raw = _unit_features(features)
-        return self._score(raw, self._by_kind(raw), _facets(raw), features.first_day, features.last_day, story)
+        return self._score(self._vectors(_unit_features(features)), features.first_day, features.last_day, story)
 
-    def _similarity(self, a_raw: dict[str, float], a: dict[str, dict[str, float]], fa: _Facets,
-                    b_raw: dict[str, float], b: dict[str, dict[str, float]], fb: _Facets) -> float:
+    def _similarity(self, a: _Vectors, b: _Vectors) -> float:
         """Weighted sum of per-kind cosines, less the conflicts: a different principal person,
         years that do not overlap."""
-        sim = sum(w * self._cosine(a.get(k, {}), b.get(k, {})) for k, w in self.kind_weights.items() if w)
+        sim = 0.0
+        for k, w in self.kind_weights.items():
+            if w and k in a.by_kind and k in b.by_kind:
+                sim += w * self._cosine(a.by_kind[k], b.by_kind[k], a.norms[k], b.norms[k])
+        fa, fb, a_raw, b_raw = a.facets, b.facets, a.raw, b.raw
         conflicts = _principal_conflict(fa, fb, b_raw) + _principal_conflict(fb, fa, a_raw)
         sim -= PRINCIPAL_CONFLICT_PENALTY * conflicts
         if _lead_people_conflict(fa, fb):
@@ -329,10 +393,8 @@ class StoryClusterer:
             sim -= YEAR_CONFLICT_PENALTY
         return sim
 
-    def _score(self, raw: dict[str, float], vecs: dict[str, dict[str, float]], facets: _Facets,
-               first: date | None, last: date | None, story: StoryState) -> float:
-        s_raw, s_vecs, s_facets = self._view(story)
-        sim = self._similarity(raw, vecs, facets, s_raw, s_vecs, s_facets)
+    def _score(self, unit: _Vectors, first: date | None, last: date | None, story: StoryState) -> float:
+        sim = self._similarity(unit, self._view(story))
         return sim + self.date_adjustment(first, last, story.first_day, story.last_day)
 
     # -- 4. assign ----------------------------------------------------------------------------
@@ -348,12 +410,10 @@ class StoryClusterer:
         st.units += 1
         for f in raw:
             st.df[f] = st.df.get(f, 0) + 1
-        vec = self._weighted(raw)
-        vecs = self._by_kind(raw)
-        facets = _facets(raw)
+        unit = self._vectors(raw)
         best, best_score = None, self.join_threshold
-        for sid in self._candidates(vec):
-            sc = self._score(raw, vecs, facets, features.first_day, features.last_day, st.stories[sid])
+        for sid in self._candidates(self._weighted(raw)):
+            sc = self._score(unit, features.first_day, features.last_day, st.stories[sid])
             if sc >= best_score and (best is None or sc > best_score or sid < best):
                 best, best_score = sid, sc
         if best is None:
@@ -382,11 +442,20 @@ class StoryClusterer:
             s.first_day = min(s.first_day, f.first_day) if s.first_day else f.first_day
         if f.last_day is not None:
             s.last_day = max(s.last_day, f.last_day) if s.last_day else f.last_day
-        if len(s.terms) > CENTROID_PRUNE_AT or len(s.lead_terms) > CENTROID_PRUNE_AT:
-            self._prune(s)
+        self._maybe_prune(s)
         if f.title and f.title not in s.titles:
             s.titles.append(f.title)
         self._retitle(s)
+
+    def _maybe_prune(self, s: StoryState) -> None:
+        """Keep every centroid bounded (amortised: pruned to half once it doubles)."""
+        if len(s.terms) > CENTROID_PRUNE_AT or len(s.lead_terms) > CENTROID_PRUNE_AT:
+            self._prune(s)
+        for attr in _KEYED:
+            counts = getattr(s, attr)
+            if len(counts) > CENTROID_KEYS_PRUNE_AT:
+                keep = heapq.nsmallest(CENTROID_KEYS, counts, key=lambda k: (-counts[k], k))
+                setattr(s, attr, {k: counts[k] for k in keep})
 
     def _prune(self, s: StoryState) -> None:
         for prefix, attr in (("w", "terms"), ("l", "lead_terms")):
@@ -401,13 +470,11 @@ class StoryClusterer:
         st = self.state
         while True:
             story = st.stories[sid]
-            raw, vecs, facets = self._view(story)
-            vec = self._weighted(raw)
+            view = self._view(story)
             best, best_score = None, self.merge_threshold
-            for other in self._candidates(vec, exclude=sid, limit=MERGE_CANDIDATE_STORIES):
+            for other in self._candidates(self._weighted(view.raw), exclude=sid, limit=MERGE_CANDIDATE_STORIES):
                 o = st.stories[other]
-                o_raw, o_vecs, o_facets = self._view(o)
-                sc = self._similarity(raw, vecs, facets, o_raw, o_vecs, o_facets)
+                sc = self._similarity(view, self._view(o))
                 sc += self.date_adjustment(story.first_day, story.last_day, o.first_day, o.last_day)
                 if sc >= best_score and (best is None or sc > best_score or other < best):
                     best, best_score = other, sc
@@ -431,8 +498,7 @@ class StoryClusterer:
         days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
         keep.titles += [t for t in gone.titles if t not in keep.titles]
-        if len(keep.terms) > CENTROID_PRUNE_AT or len(keep.lead_terms) > CENTROID_PRUNE_AT:
-            self._prune(keep)
+        self._maybe_prune(keep)
         self._retitle(keep)
         self._views.pop(gone.id, None)
         del st.stories[gone.id]
