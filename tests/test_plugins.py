@@ -187,6 +187,14 @@ def test_a_plugin_reader_and_exporter_work_from_the_command_line(plugin, tmp_pat
     assert unknown.exit_code == 2 and "csv, jsonl, wirecount" in unknown.stderr
 
 
+def test_standard_input_is_sniffed_by_plugin_readers_too(plugin, tmp_path):
+    db = tmp_path / "w.db"
+    result = runner.invoke(app, ["--db", str(db), "ingest", "-"], input=WIRE_FILE.replace("Kursk", "Sumy"))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(runner.invoke(app, ["--db", str(db), "docs", "--format", "json"]).stdout)
+    assert sorted(r["source"] for r in rows) == ["<stdin>#wire=0", "<stdin>#wire=1"]
+
+
 def test_a_plugin_readers_bug_is_a_failure_naming_the_reader(plugin, tmp_path):
     bad = tmp_path / "bad.wire"
     bad.write_text("WIRE/1\nTitle: x\n\nBOOM\n")

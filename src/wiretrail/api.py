@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from .errors import NotFound
+from . import lookup
 from .model import Document, Entity, Event, Failure, Figure, Link, Quote, RawDocument, Segment, Sentence
 from .pipeline import IngestReport, ProgressCallback, ingest
 from .provenance.audit import Audit, audit_document
@@ -23,6 +23,7 @@ from .report.export import (
     entity_record,
     event_record,
     export,
+    failure_record,
     figure_record,
     link_record,
     quote_record,
@@ -80,11 +81,7 @@ class Wiretrail:
 
     def resolve(self, doc_id: str) -> str:
         """The one stored document id starting with `doc_id`; NotFound if none or several."""
-        matches = self.store.resolve_id(doc_id)
-        if len(matches) != 1:
-            problem = "no document has" if not matches else f"{len(matches)} documents have"
-            raise NotFound(f"{problem} an id starting with {doc_id!r}")
-        return matches[0]
+        return lookup.document_id(self.store, doc_id)
 
     def segments(self, doc_id: str | None = None) -> Results[Segment]:
         resolved = self.resolve(doc_id) if doc_id else None
@@ -94,7 +91,7 @@ class Wiretrail:
         return self.store.sentences(self.resolve(doc_id))
 
     def failures(self, *, limit: int | None = None) -> Results[Failure]:
-        return Results(lambda: self.store.failures(limit=limit), _failure_row)
+        return Results(lambda: self.store.failures(limit=limit), failure_record)
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> Results[SearchHit]:
         """Segments matching a full-text query, best first."""
@@ -157,10 +154,7 @@ class Wiretrail:
 
     def story(self, story_id: str) -> StorySummary:
         """The story whose id is (or starts with) `story_id`."""
-        found = [s for s in list_stories(self.store) if s.id.startswith(story_id)]
-        if len(found) != 1:
-            raise NotFound(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story_id!r}")
-        return found[0]
+        return lookup.story(self.store, story_id)
 
     def timeline(
         self, *, since: date | None = None, until: date | None = None, type: str | None = None,
@@ -205,10 +199,6 @@ def _document_row(doc: Document) -> dict:
     record = document_record(doc)
     record["flags"] = list(doc.flags)
     return record
-
-
-def _failure_row(f: Failure) -> dict:
-    return {"at": f.at.isoformat(timespec="seconds") if f.at else None, "source": f.source, "stage": f.stage, "error": f.error}
 
 
 def open(db: str | Path | None = None, *, config: str | Path | None = None, **overrides: object) -> Wiretrail:  # noqa: A001

@@ -18,7 +18,8 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import WiretrailError
+from . import lookup
+from .errors import NotFound, WiretrailError
 from .model import EntityType
 from .pipeline import IngestReport, ingest as run_ingest
 from .provenance.audit import audit_document, audit_record
@@ -30,6 +31,7 @@ from .report.export import (
     entity_record,
     event_record,
     export as run_export,
+    failure_record,
     figure_record,
     link_record,
     quote_record,
@@ -256,11 +258,10 @@ def links(
 
 def _resolve(store, doc_id: str) -> str:
     """The one stored id that starts with `doc_id`; exits naming the problem otherwise."""
-    matches = store.resolve_id(doc_id)
-    if len(matches) != 1:
-        problem = "no document has" if not matches else f"{len(matches)} documents have"
-        raise fail(f"{problem} an id starting with {doc_id!r}")
-    return matches[0]
+    try:
+        return lookup.document_id(store, doc_id)
+    except NotFound as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -337,7 +338,7 @@ def failures(
         found = store.failures(limit=limit)
     finally:
         store.close()
-    rows = [{"at": f.at.isoformat(timespec="seconds"), "source": f.source, "stage": f.stage, "error": f.error} for f in found]
+    rows = [failure_record(f) for f in found]
     emit(rows, format, ("at", "source", "stage", "error"), lambda r: (r["at"], r["source"], r["stage"], r["error"]))
 
 
@@ -471,10 +472,10 @@ def figures(
 
 def _resolve_story(store, story: str):
     """The one story whose id starts with `story`; exits naming the problem otherwise."""
-    found = [s for s in list_stories(store) if s.id.startswith(story)]
-    if len(found) != 1:
-        raise fail(f"{'no story has' if not found else f'{len(found)} stories have'} an id starting with {story!r}", 2 if found else 1)
-    return found[0]
+    try:
+        return lookup.story(store, story)
+    except NotFound as exc:
+        raise fail(str(exc), 2 if exc.matches else 1) from None
 
 
 def _figure_conflicts(about: Optional[str], limit: Optional[int], format: str) -> None:

@@ -68,7 +68,12 @@ class ConfigError(WiretrailError):
 
 
 class NotFound(WiretrailError, LookupError):
-    """An id or id prefix matched no record, or more than one; the message says which."""
+    """An id or id prefix matched no record, or more than one; the message says which and
+    `matches` how many (0: nothing by that id; more: give more characters)."""
+
+    def __init__(self, message: str, *, matches: int = 0) -> None:
+        super().__init__(message)
+        self.matches = matches
 
     def __str__(self) -> str:  # LookupError would quote the message like a key
         return str(self.args[0]) if self.args else ""

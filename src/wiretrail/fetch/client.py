@@ -161,7 +161,7 @@ class Fetcher:
                         continue
                     if status in REDIRECT_STATUSES or status == 304 or status >= 400:
                         return status, response.headers.get("location"), b"", response.headers
-                    body = _read_capped(response, url, self.config.max_bytes)
+                    body = read_capped(response, url, self.config.max_bytes)
                     return status, None, body, response.headers
             except httpx.TimeoutException as exc:
                 reason = f"timed out after {self.config.timeout_s:g} s ({type(exc).__name__})"
@@ -185,13 +185,13 @@ class Fetcher:
             with self._client.stream("GET", url, follow_redirects=True) as response:
                 if response.status_code >= 300:
                     return response.status_code, b""
-                return response.status_code, _read_capped(response, url, ROBOTS_MAX_BYTES)
+                return response.status_code, read_capped(response, url, ROBOTS_MAX_BYTES)
         except (httpx.HTTPError, FetchError) as exc:
             log.info("%s: %s", url, exc)
             return None
 
 
-def _read_capped(response: httpx.Response, url: str, cap: int) -> bytes:
+def read_capped(response: httpx.Response, url: str, cap: int) -> bytes:
     """The (decoded) body, refusing it as soon as it passes `cap`: a 1 GB body is never read whole."""
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:

@@ -145,18 +145,18 @@ def _read(path: str, *, max_bytes: int) -> Iterator[RawDocument | Failure]:
     reader = _reader_for(path, compressed)
     if reader.streamed:
         with _open(path, compressed) as stream:
-            yield from _guarded(reader, stream, source=path, max_bytes=max_bytes)
+            yield from read_with(reader, stream, source=path, max_bytes=max_bytes)
         return
     if size > max_bytes:
         raise InputTooLarge(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
     with _open(path, compressed) as stream:
-        data = _read_capped(stream, max_bytes + 1, path=path)
+        data = read_capped(stream, max_bytes + 1, path=path)
     if len(data) > max_bytes:
         raise InputTooLarge(path, f"decompressed size exceeds {max_bytes} bytes")
-    yield from _guarded(reader, io.BytesIO(data), source=path, max_bytes=max_bytes)
+    yield from read_with(reader, io.BytesIO(data), source=path, max_bytes=max_bytes)
 
 
-def _guarded(reader: plugins.Reader, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
+def read_with(reader: plugins.Reader, stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[RawDocument | Failure]:
     """A plugin reader's bug becomes a Failure naming the reader; the built-ins' errors pass as they are."""
     if isinstance(reader, BuiltinReader):
         yield from reader.read(stream, source=source, max_bytes=max_bytes)
@@ -192,7 +192,7 @@ def _kind(path: str, compressed: bool) -> Kind:
     if extension in EXTENSIONS:
         return EXTENSIONS[extension]
     with _open(path, compressed) as stream:
-        sniffed = _sniff(_read_capped(stream, SNIFF_BYTES, path=path))
+        sniffed = _sniff(read_capped(stream, SNIFF_BYTES, path=path))
     if extension == ".xml":  # a feed, unless it is XHTML
         return Kind.HTML if sniffed is Kind.HTML else Kind.FEED
     return sniffed
@@ -204,18 +204,24 @@ def _reader_for(path: str, compressed: bool) -> plugins.Reader:
     extension = os.path.splitext(path.lower().removesuffix(".gz"))[1]
     registry = plugins.readers.plugins()
     if extension in EXTENSIONS or extension == ".xml":
-        return _builtin(_kind(path, compressed))
+        return builtin_reader(_kind(path, compressed))
     for loaded in registry.values():
         if extension and extension in loaded.obj.extensions:
             return loaded.obj
     with _open(path, compressed) as stream:
-        head = _read_capped(stream, SNIFF_BYTES, path=path)
+        head = read_capped(stream, SNIFF_BYTES, path=path)
+    return reader_for_head(head)
+
+
+def reader_for_head(head: bytes) -> plugins.Reader:
+    """The reader for input known only by its first bytes (a file without a telling extension,
+    standard input): the built-in cascade (WARC, feed, HTML), then plugins' sniffers, then text."""
     kind = _sniff(head)
     if kind is Kind.TEXT:
-        for loaded in registry.values():
+        for loaded in plugins.readers.plugins().values():
             if not isinstance(loaded.obj, BuiltinReader) and _sniffs(loaded.obj, head):
                 return loaded.obj
-    return _builtin(kind)
+    return builtin_reader(kind)
 
 
 def _sniffs(reader: plugins.Reader, head: bytes) -> bool:
@@ -226,7 +232,7 @@ def _sniffs(reader: plugins.Reader, head: bytes) -> bool:
         return False
 
 
-def _builtin(kind: Kind) -> plugins.Reader:
+def builtin_reader(kind: Kind) -> plugins.Reader:
     """The registered reader for a built-in kind (so an installed one is used as a plugin would be)."""
     found = plugins.readers.plugins().get(kind.value)
     return found.obj if found is not None else BUILTIN_READERS[kind]
@@ -262,7 +268,7 @@ def _open(path: str, compressed: bool) -> Iterator[BinaryIO]:
             yield stream
 
 
-def _read_capped(stream: BinaryIO, size: int, *, path: str) -> bytes:
+def read_capped(stream: BinaryIO, size: int, *, path: str) -> bytes:
     """At most `size` bytes, read in chunks: a decompression bomb stops here, not in memory
     (and a small file does not cost a buffer of the full limit, as read(size) would)."""
     chunks, total = [], 0

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from .. import plugins
 from ..errors import ConfigError
-from ..model import Document, Entity, Event, Figure, Link, Mention, Quote, Segment, Timestamp
+from ..model import Document, Entity, Event, Failure, Figure, Link, Mention, Quote, Segment, Timestamp
 from ..store.base import DocumentQuery, Store
 from .stories import stories, story_record
 from .timeline import rows_to_records as timeline_records, timeline
@@ -69,6 +69,11 @@ def document_record(doc: Document) -> dict[str, Any]:
         "language": doc.language,
         "text": doc.text,
     }
+
+
+def failure_record(failure: Failure) -> dict[str, Any]:
+    """An input that could not be ingested, and why (`wiretrail failures`, the Python API)."""
+    return {"at": failure.at.isoformat(timespec="seconds"), "source": failure.source, "stage": failure.stage, "error": failure.error}
 
 
 def segment_record(seg: Segment) -> dict[str, Any]:

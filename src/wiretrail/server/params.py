@@ -10,7 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 
-from ..report.stories import StorySummary, stories
+from .. import lookup
+from ..errors import NotFound
+from ..report.stories import StorySummary
 from ..store.base import Store
 from .problems import ApiError
 
@@ -52,24 +54,18 @@ def store_of(request: Request) -> Iterator[Store]:
 
 def resolve_document(store: Store, doc_id: str) -> str:
     """The stored id `doc_id` names: the whole id, or a prefix only one id starts with."""
-    if store.document(doc_id) is not None:
-        return doc_id
-    matches = store.resolve_id(doc_id)
-    if not matches:
-        raise ApiError(404, f"no document has the id {doc_id!r}")
-    if len(matches) > 1:
-        raise ApiError(400, f"{len(matches)} documents have an id starting with {doc_id!r}; give more characters")
-    return matches[0]
+    try:
+        return lookup.document_id(store, doc_id)
+    except NotFound as exc:
+        raise ApiError(400 if exc.matches else 404, str(exc)) from None
 
 
 def resolve_story(store: Store, story: str) -> StorySummary:
     """The one story whose id starts with `story` (a whole id is a prefix of itself)."""
-    found = [s for s in stories(store) if s.id.startswith(story)]
-    if not found:
-        raise ApiError(404, f"no story has the id {story!r}")
-    if len(found) > 1:
-        raise ApiError(400, f"{len(found)} stories have an id starting with {story!r}; give more characters")
-    return found[0]
+    try:
+        return lookup.story(store, story)
+    except NotFound as exc:
+        raise ApiError(400 if exc.matches else 404, str(exc)) from None
 
 
 def story_documents(store: Store, story: str | None) -> frozenset[str] | None:
