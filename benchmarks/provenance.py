@@ -56,6 +56,7 @@ from _corpus import (
     perturb,
     with_url,
 )
+from wiretrail.thresholds import thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -169,10 +170,6 @@ def make_probes(size: int, n: int, articles: list) -> list[dict]:
 
 def _probe_once(store, probe: dict) -> dict:
     from wiretrail.provenance import update_provenance
-    from wiretrail.provenance.rewrites import (
-        REWRITE_MAX_CANDIDATES,
-        REWRITE_MIN_SHARED_TERMS,
-    )
 
     analyzed = analyzed_document(probe["paragraphs"], url=probe["url"])
     t0 = time.perf_counter()
@@ -188,7 +185,7 @@ def _probe_once(store, probe: dict) -> dict:
     t4 = time.perf_counter()
     bands = store.band_candidates([k for f in prints if f.n_tokens >= 6 for k in f.bands])
     t5 = time.perf_counter()
-    related = store.related_by_terms(doc_id, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)
+    related = store.related_by_terms(doc_id, min_shared=thresholds().provenance_rewrite_min_shared_terms, limit=thresholds().provenance_rewrite_max_candidates)
     t6 = time.perf_counter()
     passages = store.passage_candidates([k for k, _ in store.passage_keys(doc_id)]) if hasattr(store, "passage_candidates") else []
     t7 = time.perf_counter()
@@ -287,10 +284,6 @@ def probe(db: str, size: int, n: int, probes_file: str) -> dict:
 
 def copies(db: str, n_copies: int, budget_s: float, probes: int) -> dict:
     from wiretrail.provenance import update_provenance
-    from wiretrail.provenance.rewrites import (
-        REWRITE_MAX_CANDIDATES,
-        REWRITE_MIN_SHARED_TERMS,
-    )
     from wiretrail.store.sqlite import SQLiteStore
 
     articles = load_articles()
@@ -314,7 +307,7 @@ def copies(db: str, n_copies: int, budget_s: float, probes: int) -> dict:
         if hasattr(store, "passage_candidates"):
             rows["passage_rows"] = len(store.passage_candidates([k for k, _ in store.passage_keys(last)]))
         t3 = time.perf_counter()
-        store.related_by_terms(last, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)
+        store.related_by_terms(last, min_shared=thresholds().provenance_rewrite_min_shared_terms, limit=thresholds().provenance_rewrite_max_candidates)
         rows["related_by_terms_ms"] = _ms(time.perf_counter() - t3)
         batches.append({"copies": start + len(docs), "write_ms": _ms(t1 - t0), "match_ms": _ms(t2 - t1), "match_ms_per_doc": _ms((t2 - t1) / len(docs)), "matches": update.matches, "links": len(update.links), "last_copy_candidate_rows": rows})
         log(f"  {start + len(docs):,} copies: batch matched in {t2 - t1:.1f} s; last copy's candidate rows {rows}")
@@ -349,21 +342,15 @@ def baseline(db: str, probes_file: str, max_gb: float) -> dict:
     """Every indexed sentence's MinHash in one in-memory MinHashLSH; query the same probes."""
     from datasketch import MinHash, MinHashLSH
 
-    from wiretrail.provenance.fingerprints import (
-        MIN_MATCH_TOKENS,
-        MINHASH_SEED,
-        NUM_PERM,
-        shingle_set,
-        tokens,
-    )
+    from wiretrail.provenance.fingerprints import shingle_set, tokens
 
     def minhashes(texts: list[str]) -> list:
-        sets = [shingle_set(t) for t in texts if len(tokens(t)) >= MIN_MATCH_TOKENS]
-        return MinHash.bulk(sets, num_perm=NUM_PERM, seed=MINHASH_SEED) if sets else []
+        sets = [shingle_set(t) for t in texts if len(tokens(t)) >= thresholds().provenance_min_match_tokens]
+        return MinHash.bulk(sets, num_perm=thresholds().provenance_minhash_permutations, seed=thresholds().provenance_minhash_seed) if sets else []
 
     conn = sqlite3.connect(db)
     proc = psutil.Process()
-    lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=0.5, num_perm=thresholds().provenance_minhash_permutations)
     rss0 = proc.memory_info().rss
     key, n_sent, capped, t0 = 0, 0, False, time.perf_counter()
     docs = conn.execute("SELECT id, text FROM documents WHERE url LIKE ? ORDER BY rowid", (BULK_PREFIX + "%",))

@@ -37,8 +37,8 @@ from zoneinfo import ZoneInfo
 
 from wiretrail.model import Segment, SegmentKind, Timestamp
 from wiretrail.segment import segment_document
-from wiretrail.segment.liveblog import MAX_OUT_OF_ORDER_MINUTES
 from wiretrail.segment.stamps import parse_stamp_line, stamp_datetime
+from wiretrail.thresholds import thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -240,7 +240,7 @@ def hidden_wraps(times: list[datetime]) -> int:
     out = 0
     for a, b in zip(times, times[1:]):
         back = (a.hour * 60 + a.minute) - (b.hour * 60 + b.minute)
-        if a.date() != b.date() and back <= MAX_OUT_OF_ORDER_MINUTES:
+        if a.date() != b.date() and back <= thresholds().segment_max_out_of_order_minutes:
             out += 1
     return out
 

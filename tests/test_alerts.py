@@ -5,6 +5,7 @@ each citing the passages (doc_id, start, end, text) that triggered it."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -26,6 +27,11 @@ OTHER_PAGE = (
     "<p>Ukrainian intelligence said 15,000 North Korean troops had arrived in the Kursk region.</p>"
     "<p>The claim could not be verified independently.</p></main></body></html>"
 )
+
+TWO_FIGURES_PAGE = OTHER_PAGE.replace(
+    "<p>The claim", "<p>Kyiv later said 20,000 North Korean troops had arrived in the Kursk region.</p><p>The claim"
+)
+SLOW_SOURCE_WAIT_S = 60  # how long the slow source waits for the fast one's alert before answering anyway
 
 local_server = test_fetch_server.local_server  # the fixture, shared
 
@@ -104,20 +110,55 @@ def test_alerts_fire_are_stored_and_delivered(local_server, store):
     assert {a.id for a in stored} == {a.id for a in first.alerts + second.alerts + conflicts}
 
 
-def test_many_conflicting_figures_in_one_cycle_raise_one_alert(local_server, store):
+def test_many_conflicting_figures_from_one_source_raise_one_alert(local_server, store):
     local_server.page("/first", OTHER_PAGE.replace("15,000", "10,000"))
     store.sources.add_rule(["figure-conflict"], [], None)
     with Poller(store, settings=Settings(workers=1), fetcher=Fetcher(LOOPBACK)) as poller:
         assert poller.poll([local_server.url("/first")]).alerts == []  # nothing earlier to conflict with
-        local_server.page("/second", OTHER_PAGE)
-        local_server.page("/third", OTHER_PAGE.replace("15,000", "20,000"))
-        report = poller.poll([local_server.url("/second"), local_server.url("/third")])
-    (alert,) = report.alerts
-    assert alert.kind == "figure-conflict"
-    check_passages(store, alert)
-    cited = [p.text for p in alert.passages]
-    assert ["15,000" in t or "20,000" in t for t in cited] == [True, True, False]
-    assert "10,000" in cited[2]
+        local_server.page("/second", TWO_FIGURES_PAGE)
+        report = poller.poll([local_server.url("/second")])
+        (alert,) = report.alerts
+        assert alert.kind == "figure-conflict"
+        check_passages(store, alert)
+        cited = [p.text for p in alert.passages]
+        assert ["15,000" in t or "20,000" in t for t in cited] == [True, True, False]
+        assert "10,000" in cited[2]
+        # alerts go out per source: a third source in the next cycle raises its own alert
+        local_server.page("/third", OTHER_PAGE.replace("15,000", "30,000"))
+        (third,) = poller.poll([local_server.url("/third")]).alerts
+    assert "30,000" in third.passages[0].text and third.id != alert.id
+
+
+def test_an_alert_goes_out_before_a_slower_source_of_the_same_cycle_is_fetched(local_server, store):
+    """Alerts are detected and delivered per source, not at the end of the cycle."""
+    alerted, order = threading.Event(), []
+
+    def hook(h) -> None:
+        order.append("alert")
+        alerted.set()
+        h.send_response(204)
+        h.end_headers()
+
+    def slow_page(h) -> None:
+        alerted.wait(SLOW_SOURCE_WAIT_S)  # answers once the fast source's alert arrived
+        order.append("slow page served")
+        body = live_blog([TALKS], title="Talks").encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    local_server.routes["/hook"], local_server.routes["/slow"] = hook, slow_page
+    local_server.page("/fast", live_blog([entry("10,000")]))
+    store.sources.add_rule(["entity"], ["Rutte"], local_server.url("/hook"))
+    patient = FetchConfig(allow_loopback=True, host_delay_s=0, backoff_s=0.01, timeout_s=SLOW_SOURCE_WAIT_S + 30, attempts=1)
+    urls = [local_server.url("/slow"), local_server.url("/fast")]
+    with Poller(store, settings=Settings(workers=1), fetcher=Fetcher(patient)) as poller:
+        report = poller.poll(urls)
+    assert order == ["alert", "slow page served"]
+    assert [a.kind for a in report.alerts] == ["entity"] and report.alerts[0].delivery == "ok"
+    assert [r.url for r in report.results] == urls and report.ok  # results keep the order asked for
 
 
 def test_a_failing_webhook_is_recorded_and_polling_goes_on(local_server, store):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,27 @@ def test_load_into_a_store_with_documents_links_old_and_new(single, batched, see
         assert got == want
     finally:
         store.close()
+
+
+def test_load_pins_the_fingerprint_settings_and_refuses_a_store_built_under_others(batched, seed_path, tmp_path):
+    """A batch result's fingerprints were made under its settings: a fresh load records them,
+    and a store whose own fingerprints were made under others refuses the load unchanged."""
+    out, _ = batched
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        load_batch(fresh, out)
+        assert fresh.pinned_settings()["provenance_minhash_seed"] == str(ONE_PROCESS.provenance_minhash_seed)
+    finally:
+        fresh.close()
+    other = open_store(tmp_path / "other.db")
+    try:
+        ingest(other, [seed_path("000")], settings=replace(ONE_PROCESS, provenance_minhash_seed=7))
+        before = other.counts()
+        with pytest.raises(ConfigError, match="provenance_minhash_seed"):
+            load_batch(other, out)
+        assert other.counts() == before
+    finally:
+        other.close()
 
 
 def test_load_command_runs_twice(batched, tmp_path):

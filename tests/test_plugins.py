@@ -22,13 +22,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import test_fetch_server
+
 from wiretrail import plugins
 from wiretrail.alerts.deliver import deliver_alerts
 from wiretrail.cli import app
 from wiretrail.errors import ConfigError
+from wiretrail.fetch import FetchConfig, Fetcher, Poller
 from wiretrail.report.export import EXPORT_FORMATS
+from wiretrail.settings import Settings
 from wiretrail.store import open_store
 from wiretrail.store.sources import Alert, Passage
+
+local_server = test_fetch_server.local_server  # the fixture, shared
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = "wiretrail-wire-demo"
@@ -232,6 +238,52 @@ def test_alerts_go_to_the_channel_their_rule_names(plugin, tmp_path, capsys):
     by_id = {a.id: a.delivery for a in delivered}
     assert by_id["alert-1"] == by_id["alert-2"] == "ok"
     assert by_id["alert-3"].startswith("failed: unknown alert channel 'pager'; available: memo, stdout, webhook")
+
+
+RUTTE_PAGE = (
+    "<html><body><main><h1>Talks in Kyiv</h1><p>Published 3 December 2024</p>"
+    "<p>Nato Secretary General Mark Rutte said the alliance was watching the front closely.</p></main></body></html>"
+)
+
+
+def test_a_plugin_channel_named_from_alerts_add_receives_the_alert(plugin, tmp_path, local_server):
+    import wiretrail_wire_demo
+
+    db = tmp_path / "w.db"
+    added = runner.invoke(app, ["--db", str(db), "alerts", "add", "--entity", "Rutte", "--channel", "memo:desk"])
+    assert added.exit_code == 0, added.output
+    assert "-> memo:desk" in added.stderr
+    local_server.page("/rutte", RUTTE_PAGE)
+    with open_store(db) as store:
+        (rule,) = store.sources.rules()
+        assert rule.webhook == "memo:desk"
+        config = FetchConfig(allow_loopback=True, host_delay_s=0, backoff_s=0.01, timeout_s=5.0, attempts=2)
+        with Poller(store, settings=Settings(workers=1), fetcher=Fetcher(config)) as poller:
+            (alert,) = poller.poll([local_server.url("/rutte")]).alerts
+    assert ("memo:desk", alert.id) in wiretrail_wire_demo.DELIVERED
+    assert alert.kind == "entity" and alert.delivery == "ok"
+
+
+@pytest.mark.parametrize(
+    ("channel", "message"),
+    [
+        ("pager:42", "unknown alert channel 'pager'; available: memo, stdout, webhook"),
+        ("webhook:ftp://x", "the webhook channel needs an http(s) URL"),
+    ],
+)
+def test_alerts_add_refuses_an_unknown_channel_listing_the_known_ones(plugin, tmp_path, channel, message):
+    result = runner.invoke(app, ["--db", str(tmp_path / "w.db"), "alerts", "add", "--new-story", "--channel", channel])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_alerts_add_takes_builtin_channels_and_one_destination(tmp_path):
+    db = str(tmp_path / "w.db")
+    assert runner.invoke(app, ["--db", db, "alerts", "add", "--new-story", "--channel", "stdout"]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "alerts", "add", "--new-story", "--channel", "webhook:http://127.0.0.1:9/h"]).exit_code == 0
+    both = runner.invoke(app, ["--db", db, "alerts", "add", "--new-story", "--channel", "stdout", "--webhook", "http://127.0.0.1:9/h"])
+    assert both.exit_code == 2 and "not both" in both.stderr
+    with open_store(db) as store:
+        assert [r.webhook for r in store.sources.rules()] == ["stdout:", "http://127.0.0.1:9/h"]
 
 
 def test_a_stale_install_without_entry_points_still_has_the_builtins(monkeypatch, caplog):

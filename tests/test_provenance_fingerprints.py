@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from wiretrail.provenance.fingerprints import MIN_MATCH_TOKENS, fingerprint_sentences, normalize, tokens
+from wiretrail.provenance.fingerprints import fingerprint_sentences, normalize, tokens
 from wiretrail.provenance.matching import is_match, similarity
+from wiretrail.thresholds import thresholds
 
 ORIGINAL = "Crews from three towns have been clearing mud from the Vessa embankment since dawn, the mayor said."
 EDITED = "Meanwhile, crews from three towns have been clearing thick mud from the Vessa embankment since dawn, the mayor said."
@@ -28,6 +29,6 @@ def test_short_and_furniture_sentences_never_match():
         ["He said so.", "Example News is not responsible for the content of external sites.", ORIGINAL],
         furniture=[False, True, False],
     )
-    assert short.n_tokens < MIN_MATCH_TOKENS and short.bands == ()
+    assert short.n_tokens < thresholds().provenance_min_match_tokens and short.bands == ()
     assert notice.n_tokens == 0 and notice.bands == ()
-    assert news.n_tokens >= MIN_MATCH_TOKENS and len(news.bands) == 16
+    assert news.n_tokens >= thresholds().provenance_min_match_tokens and len(news.bands) == 16

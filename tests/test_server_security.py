@@ -7,7 +7,6 @@ filter is attacked without anyone listing it here. Runs on SQLite and on Postgre
 
 from __future__ import annotations
 
-import os
 
 import asyncio
 import hmac
@@ -45,20 +44,11 @@ HOSTILE = (
 )
 # Statuses a hostile value may get: the answer, a refusal naming the parameter, an unknown id,
 # an ambiguous prefix, a store without search. Never 500 (a crash) or 503 (a store error).
-# In one process, the tests after the path-escape sweep hang (seen 2026-12-06 at the end of a
-# session; each passes alone; cause not found): the module runs only with --slow until fixed.
-pytestmark = pytest.mark.skipif(
-    os.environ.get("WIRETRAIL_SLOW") != "1", reason="hangs after the path-escape sweep in one process: run with --slow"
-)
 ACCEPTABLE = {200, 400, 404, 422, 501}
 
 
 @pytest.fixture(scope="module")
 def seeded_db(seeds_dir, module_store_db) -> str:
-    if module_store_db.startswith("postgres") and os.environ.get("WIRETRAIL_SLOW") != "1":
-        # ~700 hostile requests against PostgreSQL took over 5 minutes of CPU on this 2-core
-        # machine (one endpoint is pathologically slow there: not yet found); SQLite runs always
-        pytest.skip("the PostgreSQL security sweep is slow: run with --slow (or WIRETRAIL_SLOW=1)")
     with open_store(module_store_db) as store:
         ingest(store, [seeds_dir], settings=Settings(workers=1))
     return module_store_db
@@ -147,12 +137,23 @@ def _raw_get(app, raw_path: bytes) -> tuple[int, bytes]:
     """One GET with `raw_path` exactly as a server like uvicorn hands it over: percent-escapes
     decoded into `path`, dot segments kept (httpx would normalise them away before sending)."""
     messages: list[dict] = []
+    requested = False
+    done = asyncio.Event()
 
     async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        # The request once, then (like a real server) a disconnect only when the response is
+        # complete: a receive that never waits would spin a FileResponse's disconnect watch forever.
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
 
     async def send(message: dict) -> None:
         messages.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            done.set()
 
     path_part = raw_path.split(b"?")[0]
     scope = {

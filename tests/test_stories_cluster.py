@@ -166,7 +166,9 @@ def _blog_entry(i: int) -> StoryFeatures:
 
 
 def test_work_per_unit_and_story_size_stay_bounded_on_a_long_live_blog():
-    from wiretrail.stories import cluster as cl
+    from wiretrail.thresholds import thresholds
+
+    t = thresholds()
 
     c = StoryClusterer()
     per_unit = []
@@ -177,13 +179,13 @@ def test_work_per_unit_and_story_size_stay_bounded_on_a_long_live_blog():
     # lookups read at most MAX_POSTINGS entries per feature and score a bounded number of stories,
     # however many stories and units came before (merges each add one more bounded lookup)
     merges = len(c.state.merged)
-    lookup_cap = cl.CANDIDATE_FEATURES * cl.MAX_POSTINGS
+    lookup_cap = t.stories_candidate_features * t.stories_max_postings
     assert max(p for _, p in per_unit) <= lookup_cap * (2 + merges)
-    assert sum(s for s, _ in per_unit[-200:]) / 200 <= cl.MAX_CANDIDATE_STORIES + 2 * cl.MERGE_CANDIDATE_STORIES
+    assert sum(s for s, _ in per_unit[-200:]) / 200 <= t.stories_max_candidate_stories + 2 * t.stories_merge_candidate_stories
     assert sum(p for _, p in per_unit[-200:]) <= 2 * lookup_cap * 200
     # every story's centroid is bounded, even the one most entries joined
     for s in c.state.stories.values():
-        assert len(s.terms) <= cl.CENTROID_PRUNE_AT and len(s.lead_terms) <= cl.CENTROID_PRUNE_AT
+        assert len(s.terms) <= 2 * t.stories_centroid_terms and len(s.lead_terms) <= 2 * t.stories_centroid_terms
         for attr in ("entities", "numbers", "years", "places", "lead_entities", "event_types"):
-            assert len(getattr(s, attr)) <= cl.CENTROID_KEYS_PRUNE_AT, attr
-    assert max(s.size for s in c.state.stories.values()) > cl.CENTROID_KEYS_PRUNE_AT // 4
+            assert len(getattr(s, attr)) <= (2 * t.stories_centroid_keys), attr
+    assert max(s.size for s in c.state.stories.values()) > (2 * t.stories_centroid_keys) // 4

@@ -34,6 +34,7 @@ from .report.stories import StorySummary, stories as list_stories, story_record
 from .report.timeline import TimelineQuery, TimelineRow, rows_to_records, timeline as run_timeline
 from .results import Results
 from .settings import Settings, load_settings
+from .thresholds import using
 from .store import DocumentQuery, Store, open_store
 from .store.base import SearchHit
 from .store.facts import FactQuery
@@ -68,9 +69,11 @@ class Wiretrail:
 
     def documents(
         self, *, since: datetime | None = None, until: datetime | None = None, kind: str | None = None,
-        language: str | None = None, limit: int | None = None,
+        language: str | None = None, entity: str | None = None, place: str | None = None, limit: int | None = None,
     ) -> Results[Document]:
-        query = DocumentQuery(since=since, until=until, kind=kind, language=language, limit=limit)
+        """Documents, earliest published first; `entity` / `place`: only those mentioning it (an
+        entity id, or text one of its spellings contains)."""
+        query = DocumentQuery(since=since, until=until, kind=kind, language=language, entity=entity, place=place, limit=limit)
         return Results(lambda: self.store.documents(query), _document_row)
 
     def document(self, doc_id: str) -> Document:
@@ -110,7 +113,8 @@ class Wiretrail:
 
     def audit(self, doc_id: str, *, embeddings: bool | None = None) -> Audit:
         """Sentences and quotes of a document that none of its sources support."""
-        return audit_document(self.store, self.resolve(doc_id), embeddings=embeddings)
+        with using(self.settings):
+            return audit_document(self.store, self.resolve(doc_id), embeddings=embeddings)
 
     # -- extracted facts ----------------------------------------------------------------------
 
@@ -147,6 +151,8 @@ class Wiretrail:
         return Results(lambda: self.store.facts.events(q), event_record)
 
     # -- reports ------------------------------------------------------------------------------
+    # Computed once per state of the store's data (`report.cache.REPORTS`): asking again is
+    # free until a write, and a write (from any process) is seen by the next call.
 
     def stories(self, *, since: date | None = None, until: date | None = None, limit: int | None = None) -> Results[StorySummary]:
         """Stories, biggest by independent sources first."""

@@ -43,6 +43,7 @@ from .report.stories import stories as list_stories, story_record
 from .report.timeline import TimelineQuery, rows_to_records as timeline_records, timeline as run_timeline
 from .store.facts import FactQuery
 from .settings import load_settings, setting_docs
+from .thresholds import using
 from .store import DocumentQuery
 
 from .commands.common import (
@@ -76,6 +77,7 @@ app = typer.Typer(
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", help="Store: a SQLite file or a postgresql:// URL (default wiretrail.db; env WIRETRAIL_DB).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default ./wiretrail.toml).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries on stderr.")] = False,
@@ -85,6 +87,7 @@ def main_options(
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         state.settings = load_settings(config=config, overrides={"db": db})
+        ctx.with_resource(using(state.settings))  # the command's stages read these thresholds
     except WiretrailError as exc:
         raise fail(str(exc), 2) from exc
     state.quiet = quiet or bool(os.environ.get("NO_COLOR"))

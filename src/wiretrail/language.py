@@ -13,11 +13,8 @@ import threading
 from functools import cache
 
 from .model import ANALYSED_LANGUAGES
+from .thresholds import thresholds
 
-SAMPLE_CHARS = 5_000  # the first this many characters decide: enough for a stable guess
-# (py3langid is ~99% right on a paragraph) and bounded cost on a 50 MB live blog
-MIN_LETTERS = 40  # fewer letters than this is too little evidence: no guess
-MIN_CONFIDENCE = 0.5  # a normalised probability below this is no guess (mixed or odd text)
 
 _LOCK = threading.Lock()
 
@@ -31,12 +28,12 @@ def _identifier():  # -> py3langid LanguageIdentifier; loading costs ~1 s, once 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little to tell."""
-    sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = text[:thresholds().language_sample_chars]
+    if sum(ch.isalpha() for ch in sample) < thresholds().language_min_letters:
         return None
     with _LOCK:  # the identifier keeps scratch state; the HTTP API runs ingests in threads
         code, confidence = _identifier().classify(sample)
-    return code if confidence >= MIN_CONFIDENCE else None
+    return code if confidence >= thresholds().language_min_confidence else None
 
 
 def is_analysed(language: str | None) -> bool:

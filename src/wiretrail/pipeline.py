@@ -28,6 +28,7 @@ from . import nlp
 from .clean import clean_text
 from .clean.boilerplate import is_furniture_line
 from .extract.document import extract_document
+from .errors import ConfigError
 from .ids import content_hash, document_id
 from .ingest import iter_inputs
 from .language import detect_language, is_analysed
@@ -38,6 +39,7 @@ from .provenance.meaning import salient_terms
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
+from .thresholds import Thresholds, only_thresholds, stored_values, thresholds, using
 from .stories.features import segment_features
 from .stories.update import resume_stories, update_stories
 from .store.base import Store
@@ -152,8 +154,8 @@ def _is_structure_line(line: str, seg: Segment) -> bool:
     return seg.kind is SegmentKind.ENTRY and parse_stamp_line(line) is not None
 
 
-FUTURE_DATE_TOLERANCE = timedelta(days=1)  # a date this far past the fetch time is still
-# believed: a day-precision date is midnight, and a zone-less time may be up to 14 h ahead of UTC
+# A date up to `ingest_future_date_tolerance_hours` past the fetch time is still believed: a
+# day-precision date is midnight, and a zone-less time may be up to 14 h ahead of UTC.
 
 
 def future_date_warning(raw: RawDocument, published: Timestamp | None, fetched: datetime) -> str | None:
@@ -164,7 +166,7 @@ def future_date_warning(raw: RawDocument, published: Timestamp | None, fetched: 
         return None
     value = published.value if published.value.tzinfo else published.value.replace(tzinfo=timezone.utc)
     fetched = fetched if fetched.tzinfo else fetched.replace(tzinfo=timezone.utc)
-    if value <= fetched + FUTURE_DATE_TOLERANCE:
+    if value <= fetched + timedelta(hours=thresholds().ingest_future_date_tolerance_hours):
         return None
     return (
         f"{raw.source}: publication date {published.isoformat()} ({published.origin.value}) is later "
@@ -213,13 +215,21 @@ def prepare_document(raw: RawDocument, clock: _Clock | None = None) -> _Prepared
 
 
 def analyze_batch(
-    raws: Sequence[RawDocument], *, model: str = "auto", extract: bool = True
+    raws: Sequence[RawDocument], *, model: str = "auto", extract: bool = True, thresholds: Thresholds | None = None
 ) -> list[AnalyzedDocument | Failure]:
     """Clean, segment, parse, extract and fingerprint; one result per input, in order.
 
     A document that fails at any stage becomes a `Failure` naming its source; the rest of the
-    batch goes on.
+    batch goes on. `thresholds` travel with the work (to a pool or Dask worker); None keeps
+    those in effect here.
     """
+    if thresholds is not None:
+        with using(thresholds):
+            return _analyze_batch(raws, model=model, extract=extract)
+    return _analyze_batch(raws, model=model, extract=extract)
+
+
+def _analyze_batch(raws: Sequence[RawDocument], *, model: str, extract: bool) -> list[AnalyzedDocument | Failure]:
     prepared: list[_Prepared | Failure] = []
     clock = _Clock()
     for raw in raws:
@@ -329,6 +339,35 @@ def ingest(
     are taken as they are (the API and fetchers build those). Idempotent: a document whose id
     the store already holds is skipped before any work is done on it.
     """
+    with using(settings):
+        pin_stored_thresholds(store, settings)
+        return _ingest(store, inputs, settings, progress)
+
+
+def pin_stored_thresholds(store: Store, values: Thresholds) -> None:
+    """Record the thresholds that shape stored rows on a store's first ingest; refuse an ingest
+    under other values, whose fingerprints could not be compared with the stored ones."""
+    pin_stored_values(store, stored_values(values))
+
+
+def pin_stored_values(store: Store, wanted: dict[str, str]) -> None:
+    """`pin_stored_thresholds` for values already in stored form (a batch result records them)."""
+    pinned = store.pinned_settings()
+    for name, value in wanted.items():
+        if name in pinned and pinned[name] != value:
+            raise ConfigError(
+                f"setting {name}={value} differs from {pinned[name]}, the value store {getattr(store, 'name', '')} "
+                f"was built with: its fingerprints would not match the new ones. Set {name}={pinned[name]} "
+                "(or WIRETRAIL_" + name.upper() + f"={pinned[name]}), or ingest into a new store"
+            )
+    missing = {k: v for k, v in wanted.items() if k not in pinned}
+    if missing:
+        store.pin_settings(missing)
+
+
+def _ingest(
+    store: Store, inputs: Iterable[str | Path | RawDocument], settings: Settings, progress: ProgressCallback | None
+) -> IngestReport:
     report = IngestReport()
     resume_provenance(store, report)
     resume_stories(store)
@@ -341,17 +380,19 @@ def ingest(
     if not parallel:
         for batch in batches:
             todo, failures = _triage(store, batch, report)
-            results = analyze_batch(todo, model=settings.spacy_model, extract=settings.extract) if todo else []
+            results = analyze_batch(todo, model=settings.spacy_model, extract=settings.extract) if todo else []  # in `using`
             store_results(store, results, failures, report, progress)
         return report
 
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(settings.spacy_model, settings.extract)
     ) as pool:
+        sent = only_thresholds(settings)  # the workers' own values: no store address, no token
         pending: deque[tuple[Future, list[Failure]]] = deque()
         for batch in batches:
             todo, failures = _triage(store, batch, report)
-            pending.append((pool.submit(analyze_batch, todo, model=settings.spacy_model, extract=settings.extract), failures))
+            job = pool.submit(analyze_batch, todo, model=settings.spacy_model, extract=settings.extract, thresholds=sent)
+            pending.append((job, failures))
             while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 future, fails = pending.popleft()
                 store_results(store, future.result(), fails, report, progress)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import os
 import tomllib
 from functools import cache
@@ -16,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .thresholds import SIGNED, UNIT_INTERVAL, Thresholds
 
 CONFIG_FILE_NAME = "wiretrail.toml"
 ENV_PREFIX = "WIRETRAIL_"
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(Thresholds):
+    """Where wiretrail keeps its record and how it runs; the pipeline's thresholds are inherited
+    from `Thresholds` (`wiretrail/thresholds.py`), each a setting like these."""
+
     db: str = "wiretrail.db"
     """The store: a SQLite file path (default `wiretrail.db` in the working directory) or a
     `postgresql://` URL (the `postgres` extra)."""
@@ -121,23 +126,38 @@ class Settings:
             updates[key] = _coerce(key, value, type(getattr(self, key)), origin)
         sources = dict(self.sources)
         sources.update({k: origin for k in updates})
-        return replace(self, **updates, sources=sources)
+        result = replace(self, **updates, sources=sources)
+        _check_together(result)
+        return result
 
     def describe(self) -> list[tuple[str, Any, str]]:
-        """(name, value, origin) for every setting."""
+        """(name, value, origin) for every setting: how wiretrail runs first, then the thresholds
+        stage by stage."""
+        own = [f for f in fields(self) if f.name not in _THRESHOLD_NAMES and f.name != "sources"]
         return [
             (f.name, _shown(f.name, getattr(self, f.name)), self.sources.get(f.name, "default"))
-            for f in fields(self)
-            if f.name != "sources"
+            for f in (*own, *fields(Thresholds))
         ]
+
+
+_THRESHOLD_NAMES = frozenset(f.name for f in fields(Thresholds))
+
+
+def _check_together(settings: Settings) -> None:
+    """Settings valid alone but not together."""
+    perms, rows = settings.provenance_minhash_permutations, settings.provenance_minhash_band_rows
+    if perms % rows:
+        raise ConfigError(
+            f"setting provenance_minhash_permutations={perms} must be a multiple of "
+            f"provenance_minhash_band_rows={rows} (each LSH band takes that many permutations)"
+        )
 
 
 @cache
 def setting_docs() -> dict[str, str]:
     """Each setting's docstring (the string under its field), for `wiretrail config` and docs."""
-    tree = ast.parse(inspect.getsource(Settings))
-    body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[str, str] = {}
+    body = [node for cls in (Settings, Thresholds) for node in ast.parse(inspect.getsource(cls)).body[0].body]  # type: ignore[attr-defined]
     for field_node, doc_node in zip(body, body[1:]):
         if (
             isinstance(field_node, ast.AnnAssign)
@@ -171,8 +191,15 @@ def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:
             if text in {"0", "false", "no", "off"}:
                 return False
             raise ValueError("must be true or false")
+        if kind is float:
+            return _float(key, value)
         if kind is int and not isinstance(value, bool):
-            result = int(value)
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError("must be a whole number")
+            try:
+                result = int(value)
+            except ValueError:
+                raise ValueError("must be a whole number") from None
             if result < 0 or (result == 0 and key not in ZERO_MEANS_OFF):
                 raise ValueError("must be at least 1" if key not in ZERO_MEANS_OFF else "must be 0 (off) or more")
             return result
@@ -181,6 +208,22 @@ def _coerce(key: str, value: Any, kind: type, origin: str) -> Any:
     except ValueError as exc:
         raise ConfigError(f"setting {key}={value!r} ({origin}) is not valid: {exc}") from exc
     return value
+
+
+def _float(key: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a number") from None
+    if not math.isfinite(result):
+        raise ValueError("must be a finite number")
+    if key in UNIT_INTERVAL and not 0.0 <= result <= 1.0:
+        raise ValueError("must be between 0 and 1 (a share or a similarity)")
+    if result < 0 and key not in SIGNED:
+        raise ValueError("must be 0 or more")
+    return result
 
 
 def load_settings(

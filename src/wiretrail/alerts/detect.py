@@ -1,10 +1,11 @@
-"""New facts of one polling cycle -> alerts, each citing the passages that triggered it.
+"""New facts of one source's fetch -> alerts, each citing the passages that triggered it.
 
-Only what the cycle brought in can raise an alert: whole new documents, and in a new version of
+The poller calls this once per fetched source (as soon as its items are stored, so an alert does
+not wait for the rest of the cycle). Only what the fetch brought in can raise an alert: whole new documents, and in a new version of
 a page the entries that were added, edited or restored (`Fresh.spans`). Rules are evaluated in
 this order, each giving at most one alert per trigger:
 
-    1. new-story        stories that did not exist before the cycle
+    1. new-story        stories that did not exist before the fetch's ingest
     2. figure-conflict  new figures the figure table says disagree with earlier ones (one alert
                         per figure group)
     3. entity           a new quote by, or mention of, a rule's entity (one alert per document)
@@ -156,7 +157,7 @@ def _figure_conflicts(store: Store, fresh: Sequence[Fresh]) -> list[tuple[str, l
 
     out = []
     for group in figure_table(store, conflicts_only=True):
-        # one alert per figure group and cycle, however many new figures it got: a busy
+        # one alert per figure group and source fetch, however many new figures it got: a busy
         # subject must not flood the webhook
         mine: dict[str, Figure] = {}
         earlier: dict[tuple, Figure] = {}

@@ -14,9 +14,9 @@ import pyarrow as pa
 
 from ..model import AnalyzedDocument, Failure
 from ..pipeline import analyze_batch
-from ..provenance.fingerprints import MIN_MATCH_TOKENS
 from .partitions import Partition, read_partition
 from .tables import ANALYZED, KEYS, write_atomic
+from ..thresholds import DEFAULT, Thresholds, thresholds, using
 
 PICKLE_PROTOCOL = 5
 
@@ -27,6 +27,7 @@ class AnalyzeOptions:
     extract: bool = True
     max_bytes: int = 50 * 1024 * 1024
     batch_size: int = 64  # documents per spaCy batch, as in ingest
+    thresholds: Thresholds = DEFAULT  # the run's, sent to every worker
 
 
 @dataclass(slots=True)
@@ -56,7 +57,7 @@ def index_keys(analyzed: AnalyzedDocument) -> set[int]:
     none of them can have no lexical link."""
     keys: set[int] = set()
     for f in analyzed.fingerprints:
-        if f.n_tokens >= MIN_MATCH_TOKENS:
+        if f.n_tokens >= thresholds().provenance_min_match_tokens:
             keys.add(f.exact)
             keys.update(f.bands)
     keys.update(key for key, _ in analyzed.passages)
@@ -68,6 +69,11 @@ def index_keys(analyzed: AnalyzedDocument) -> set[int]:
 
 def analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) -> PartitionSummary:
     """Analyse one partition and write its files; bad documents become failures, not errors."""
+    with using(options.thresholds):
+        return _analyze_partition(part, work_dir, options)
+
+
+def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) -> PartitionSummary:
     began = time.perf_counter()
     work = Path(work_dir)
     summary = PartitionSummary(part.id, part.path)

@@ -38,6 +38,7 @@ from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
 from ..store import open_store
 from ..store.base import CANDIDATES_PER_KEY
+from ..thresholds import DEFAULT, Thresholds, using
 from .results import read_partition_results
 
 KEY_DOCS_CAP = CANDIDATES_PER_KEY  # a key's neighbours are its first this many documents: the
@@ -102,9 +103,15 @@ def plan_tasks(located: Sequence[tuple[str, str, int]], neighbours: Iterable[tup
     return tasks
 
 
-def decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) -> Decided:
+def decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int, thresholds: Thresholds = DEFAULT) -> Decided:
     """The pairs whose later document this task owns, decided by the single-machine code on a
-    scratch store filled batch by batch in input order. Runs on a worker."""
+    scratch store filled batch by batch in input order. Runs on a worker, under the run's
+    `thresholds`."""
+    with using(thresholds):
+        return _decide(members, work_dir=work_dir, docs_per_batch=docs_per_batch)
+
+
+def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) -> Decided:
     work = Path(work_dir)
     docs: dict[str, AnalyzedDocument] = {}
     for part_id, rows in groupby(sorted(members, key=lambda m: m.part_id), key=lambda m: m.part_id):

@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 
 from ..model import AnalyzedDocument, Failure, Link, Relation, SentenceMatch, SharedSpan
-from ..pipeline import IngestReport, resume_provenance, store_results
+from ..pipeline import IngestReport, pin_stored_values, resume_provenance, store_results
 from ..stories.update import resume_stories, update_stories
 from .manifest import read_result
 from .results import ordered_results
@@ -81,6 +81,8 @@ def load_batch(store, out: str | Path, *, batch_size: int = 64, progress: LoadPr
     """Merge the batch result in `out` into `store`; idempotent."""
     out = Path(out)
     description = read_result(out)
+    # the result's fingerprints were made under these: refuse a store built under others
+    pin_stored_values(store, description.get("pinned", {}))
     work = out / "_work"
     parts = description["partitions"]
     failures = [Failure(r["source"], r["stage"], r["error"], datetime.fromisoformat(r["at"])) for r in read_rows(out / "failures")]

@@ -24,6 +24,7 @@ import pyarrow as pa
 from ..model import Failure
 from ..report.export import tables as export_tables
 from ..settings import Settings
+from ..thresholds import only_thresholds, stored_values, thresholds, using
 from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
@@ -81,7 +82,8 @@ def run_batch(
     if own_client:
         client = open_client(scheduler=scheduler, local_workers=local_workers)
     try:
-        return _run(client, list(inputs), Path(out), settings, progress or (lambda *_: None), split_bytes, owner_docs)
+        with using(settings):  # the client's own share of the work (assembling the result)
+            return _run(client, list(inputs), Path(out), settings, progress or (lambda *_: None), split_bytes, owner_docs)
     finally:
         if own_client:
             close_client(client)
@@ -112,7 +114,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     summaries: dict[str, PartitionSummary] = {p.id: done[p.id] for p in parts if p.id in done}
     report.skipped = len(summaries)
     todo = [p for p in parts if p.id not in done]
-    options = AnalyzeOptions(settings.spacy_model, settings.extract, settings.max_input_bytes, settings.batch_size)
+    options = AnalyzeOptions(settings.spacy_model, settings.extract, settings.max_input_bytes, settings.batch_size, only_thresholds(settings))
     progress("analyze", len(summaries), len(parts))
     futures = client.map(analyze_partition, todo, work_dir=str(work), options=options, retries=RETRIES, pure=False)
     index = {f.key: p for f, p in zip(futures, todo)}
@@ -169,7 +171,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
         used.unlink()
     report.seconds["export"] = time.perf_counter() - began
     report.worker_peak_rss_mb = client.run(_peak_rss_mb)
-    manifest.write_result(out, {"partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
+    manifest.write_result(out, {"pinned": stored_values(settings), "partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
     return report
 
 
@@ -185,7 +187,7 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     report.dedup_tasks = len(tasks)
     report.largest_task = max(len(t) for t in tasks)
     progress("dedup", 0, len(tasks))
-    futures = client.map(decide, tasks, work_dir=str(work), docs_per_batch=batch_size, retries=RETRIES, pure=False)
+    futures = client.map(decide, tasks, work_dir=str(work), docs_per_batch=batch_size, thresholds=only_thresholds(thresholds()), retries=RETRIES, pure=False)
     out: list[Decided] = []
     for i, future in enumerate(as_completed(futures), 1):
         out.append(future.result())

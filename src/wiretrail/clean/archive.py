@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 
 from .lines import ends_sentence
+from ..thresholds import thresholds
 
-BANNER_SEARCH_LINES = 40  # the banner opens the page: calendar (~10 lines), then its heading
-BANNER_MAX_LINES = 16  # heading to the end of the last description, in the longest banner seen
-DESCRIPTION_MAX_LINES = 4  # sentences describing one organisation or collection
 
 _HEADING = re.compile(r"(?i)^about this capture$")
 _FIELD = re.compile(r"(?i)^(?:collected by|organi[sz]ation:.*|collection:.*)$")
@@ -22,13 +20,13 @@ _FIELD = re.compile(r"(?i)^(?:collected by|organi[sz]ation:.*|collection:.*)$")
 
 def find_archive_banner(lines: list[str], candidates: list[int]) -> frozenset[int]:
     """The banner's lines, and the calendar above it; empty when the text has no banner."""
-    head = [i for i in candidates[:BANNER_SEARCH_LINES] if _HEADING.match(lines[i].strip())]
+    head = [i for i in candidates[:thresholds().clean_banner_search_lines] if _HEADING.match(lines[i].strip())]
     if not head:
         return frozenset()
     start = candidates.index(head[0])
     end = start  # position of the last banner line
     k = start + 1
-    while k < len(candidates) and k - start <= BANNER_MAX_LINES:
+    while k < len(candidates) and k - start <= thresholds().clean_banner_max_lines:
         line = lines[candidates[k]].strip()
         if _FIELD.match(line):
             end = k
@@ -36,7 +34,7 @@ def find_archive_banner(lines: list[str], candidates: list[int]) -> frozenset[in
             described = 0
             while (
                 k < len(candidates)
-                and described < DESCRIPTION_MAX_LINES
+                and described < thresholds().clean_description_max_lines
                 and not _FIELD.match(lines[candidates[k]].strip())
                 and (ends_sentence(lines[candidates[k]]) or lines[candidates[k]].rstrip().endswith(":"))
             ):

@@ -38,15 +38,7 @@ from .patterns import (
     WIDGET,
 )
 from .teasers import is_related_label, pointer_targets, related_lists, teaser_blocks
-
-WIDGET_MAX_WORDS = 20  # comment and review widgets are one short line ('Join our commenting forum')
-CTA_MAX_WORDS = 15  # share/subscribe/follow prompts; a news sentence with 'share' is longer
-LEGAL_MAX_WORDS = 80  # copyright notices run to a few sentences, never to an article
-DISCLAIMER_MAX_WORDS = 80  # a republisher's disclaimer is one paragraph
-CALLOUT_MAX_WORDS = 30  # 'Sign up to First Edition, our free daily newsletter – every weekday ...'
-
-MARKUP_MIN_SHARE = 0.5  # a line that is mostly tags or a URL; tags quoted inside prose leave it be
-APPEAL_MAX_WORDS = 120  # an appeal paragraph is a few sentences; a whole article on one line is not
+from ..thresholds import thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +67,11 @@ def is_furniture_line(line: str) -> bool:
     n = len(text.split())
     if n == 0:
         return False
-    if n <= WIDGET_MAX_WORDS and WIDGET.match(text):
+    if n <= thresholds().clean_widget_max_words and WIDGET.match(text):
         return True
-    if sum(len(m.group()) for m in MARKUP.finditer(text)) >= MARKUP_MIN_SHARE * len(text):
+    if sum(len(m.group()) for m in MARKUP.finditer(text)) >= thresholds().clean_markup_min_share * len(text):
         return True
-    if n <= CTA_MAX_WORDS and (
+    if n <= thresholds().clean_cta_max_words and (
         CALL_TO_ACTION.match(text)
         or NAVIGATION.match(text)
         or PROMOTION.search(text)
@@ -89,16 +81,16 @@ def is_furniture_line(line: str) -> bool:
         or POINTER.match(text)
     ):
         return True
-    if n <= CALLOUT_MAX_WORDS and CALLOUT.match(text):
+    if n <= thresholds().clean_callout_max_words and CALLOUT.match(text):
         return True
     if is_related_label(text):
         return True
     # A notice glued to the end of a one-line article ('... © 2022 BBC. The BBC is not
     # responsible for ...') must not take the article with it: the notice has to open the line.
     opening = _first_sentence(text)
-    if n <= LEGAL_MAX_WORDS and LEGAL.search(opening):
+    if n <= thresholds().clean_legal_max_words and LEGAL.search(opening):
         return True
-    return n <= DISCLAIMER_MAX_WORDS and DISCLAIMER.search(opening) is not None
+    return n <= thresholds().clean_disclaimer_max_words and DISCLAIMER.search(opening) is not None
 
 
 def is_appeal(line: str) -> bool:
@@ -109,7 +101,7 @@ def is_appeal(line: str) -> bool:
 
 def _in_voice(line: str) -> bool:
     """The outlet speaking to its readers: 'we', 'our', 'you', or an imperative appeal."""
-    if len(line.split()) > APPEAL_MAX_WORDS:
+    if len(line.split()) > thresholds().clean_appeal_max_words:
         return False
     return VOICE.search(outside_quotes(line)) is not None or IMPERATIVE_APPEAL.match(line) is not None
 

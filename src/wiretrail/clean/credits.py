@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from ..thresholds import thresholds
 
 # canonical name -> how copy spells it; canonical names follow the agencies' own styling
 AGENCIES: dict[str, tuple[str, ...]] = {
@@ -37,7 +38,6 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "IANS": ("IANS",),
     "Anadolu": ("Anadolu", "Anadolu Agency"),
 }
-TRAILER_MAX_WORDS = 40  # a 'Reporting by ...; Editing by ...' trailer is one short line
 
 _CANONICAL = {alias: name for name, aliases in AGENCIES.items() for alias in aliases}
 _ALIAS = "|".join(sorted(map(re.escape, _CANONICAL), key=len, reverse=True))
@@ -108,7 +108,7 @@ def find_credits(lines: list[str], candidates: list[int]) -> Credits:
             found.extend(listed)
             furniture.add(i)
             continue
-        if _TRAILER.match(line) and len(line.split()) <= TRAILER_MAX_WORDS:
+        if _TRAILER.match(line) and len(line.split()) <= thresholds().clean_trailer_max_words:
             found.extend(_canonical(m.group("agency")) for m in _NAMED.finditer(line))
             furniture.add(i)
             continue

@@ -26,23 +26,8 @@ import re
 from dataclasses import dataclass
 
 from .lines import ends_sentence, is_separator, is_stamp
+from ..thresholds import thresholds
 
-PROSE_MIN_WORDS = 20  # this long and dense in function words: prose even without a full stop
-PROSE_MIN_WORDS_ENDED = 8  # a shorter line is prose when it also ends like a sentence
-MIN_STOPWORD_DENSITY = 0.2  # English prose runs at 0.3-0.55; menus and headlines near 0-0.2
-# A finished sentence this long is prose at a lower density: names crowd out function words
-# ('Putin met North Korean foreign minister Choe Son Hui in the Kremlin on Monday, ...').
-LONG_SENTENCE_WORDS = 15
-MIN_STOPWORD_DENSITY_LONG_SENTENCE = 0.1
-SENTENCE_MIN_WORDS = 3  # 'The dog was not hurt, Brokaw said.': extends a block, weighs nothing
-SENTENCE_MAX_GAP = 2  # ... when it follows prose closely; further off it is a teaser's question
-MAX_TITLE_CASE_SHARE = 0.7  # above this share of capitalised content words a line is a title
-MAX_GAP = 6  # short lines allowed between anchors; the seeds' live blogs need 5, menus run longer
-LEAD_LINES = 1  # short lines kept above a block: its headline (more costs precision on menus)
-PREAMBLE_LINES = 4  # a text that opens with at most this many short lines opens with its own head
-MIN_BLOCK_SHARE = 0.25  # a block lighter than this share of the heaviest is a teaser or a footer
-BRIDGE_GAP = 15  # ... unless it sits this close to a kept block (a fact box, a stock ticker) ...
-BRIDGE_MIN_RUN = 3  # ... and has this many prose lines in a row, as articles do and teasers don't
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 STOPWORDS = frozenset(
@@ -77,28 +62,28 @@ def classify(line: str) -> LineKind:
 def is_prose(line: str) -> bool:
     n = len(line.split())
     ended = ends_sentence(line)
-    if n < PROSE_MIN_WORDS_ENDED or (n < PROSE_MIN_WORDS and not ended):
+    if n < thresholds().clean_prose_min_words_ended or (n < thresholds().clean_prose_min_words and not ended):
         return False
     words = _WORD.findall(line)
     if not words:
         return False
     function = sum(w.lower() in STOPWORDS for w in words) / len(words)
-    long_sentence = ended and n >= LONG_SENTENCE_WORDS
-    floor = MIN_STOPWORD_DENSITY_LONG_SENTENCE if long_sentence else MIN_STOPWORD_DENSITY
+    long_sentence = ended and n >= thresholds().clean_long_sentence_words
+    floor = thresholds().clean_min_stopword_density_long_sentence if long_sentence else thresholds().clean_min_stopword_density
     if function < floor:
         return False
     if ended:
         return True  # titles do not end in a full stop; names may crowd a sentence
     content = [w for w in words if w.lower() not in STOPWORDS]
     capitalised = sum(w[0].isupper() for w in content)
-    return not content or capitalised / len(content) <= MAX_TITLE_CASE_SHARE
+    return not content or capitalised / len(content) <= thresholds().clean_max_title_case_share
 
 
 def is_short_sentence(line: str) -> bool:
     """A few words ending in a full stop, with a verb-like lowercase word: not a menu item."""
     words = _WORD.findall(line)
     return (
-        len(line.split()) >= SENTENCE_MIN_WORDS
+        len(line.split()) >= thresholds().clean_sentence_min_words
         and ends_sentence(line)
         and sum(w.islower() for w in words) >= 2
     )
@@ -119,27 +104,27 @@ def select_reporting(lines: list[str], candidates: list[int]) -> frozenset[int]:
     if not blocks:
         return frozenset()
     heaviest = max(b.weight for b in blocks)
-    chosen = {k for k, b in enumerate(blocks) if b.weight >= MIN_BLOCK_SHARE * heaviest}
+    chosen = {k for k, b in enumerate(blocks) if b.weight >= thresholds().clean_min_block_share * heaviest}
     grown = True
     while grown:  # a box or a ticker split the story: take back the parts next to a kept one
         grown = False
         for k, block in enumerate(blocks):
-            if k in chosen or block.run < BRIDGE_MIN_RUN:
+            if k in chosen or block.run < thresholds().clean_bridge_min_run:
                 continue
             for n in (k - 1, k + 1):
-                if n in chosen and _gap(kinds, blocks[min(k, n)], blocks[max(k, n)]) <= BRIDGE_GAP:
+                if n in chosen and _gap(kinds, blocks[min(k, n)], blocks[max(k, n)]) <= thresholds().clean_bridge_gap:
                     chosen.add(k)
                     grown = True
                     break
     # a kept block close under another continues its story: the line above it is no headline
     continued = {
-        k for k in chosen if k - 1 in chosen and _gap(kinds, blocks[k - 1], blocks[k]) <= BRIDGE_GAP
+        k for k in chosen if k - 1 in chosen and _gap(kinds, blocks[k - 1], blocks[k]) <= thresholds().clean_bridge_gap
     }
     keep: set[int] = set()
     for k in sorted(chosen):
         block = blocks[k]
         preamble = sum(map(_is_filler, kinds[: block.first]))
-        lead = preamble if preamble <= PREAMBLE_LINES else 0 if k in continued else LEAD_LINES
+        lead = preamble if preamble <= thresholds().clean_preamble_lines else 0 if k in continued else thresholds().clean_lead_lines
         start = block.first
         while start > 0 and lead and kinds[start - 1] is not LineKind.PROSE:
             start -= 1
@@ -168,11 +153,11 @@ def _blocks(lines: list[str], candidates: list[int], kinds: list[LineKind]) -> l
             continue
         if kind is LineKind.SEPARATOR:
             continue
-        if kind is LineKind.SENTENCE and (first is None or gap > SENTENCE_MAX_GAP):
+        if kind is LineKind.SENTENCE and (first is None or gap > thresholds().clean_sentence_max_gap):
             gap += 1
             run = 0
             continue
-        if first is not None and gap > MAX_GAP:
+        if first is not None and gap > thresholds().clean_max_gap:
             if weight:
                 blocks.append(_Block(first, last, weight, best_run))
             first, weight, best_run = None, 0, 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..model import DateOrigin, DatePrecision, Timestamp
+from ..thresholds import thresholds
 
 # ' date 2024-11-29 Title ...' (the leading space is optional: editors strip it)
 _HEADER = re.compile(r"^\s?date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*(.*)$")
@@ -38,11 +39,6 @@ _DATEPARSER_SETTINGS = {
     "RELATIVE_BASE": datetime(2000, 1, 1),
 }
 
-TITLE_MAX_WORDS = 20  # a headline is short; the longest seed headline has 18 words
-TITLE_MAX_CHARS = 160  # and fits a search-result line
-TITLE_MIN_WORDS = 2  # one word is a section label ('World'), not a headline
-TITLE_SEARCH_LINES = 3  # the headline is among the first non-blank lines or it is not there
-PUBLISHED_LINE_SEARCH = 8  # a standalone 'Published <date>' line sits under the headline
 _TERMINAL = ".;,:"  # a headline may end in ? or ! or a quote, never in a full stop or comma
 
 
@@ -114,9 +110,9 @@ def parse_date(text: str) -> Timestamp | None:
 
 def find_published_line(lines: list[str], kept: list[int]) -> Header | None:
     """A standalone 'Published <date> [Updated <date>]' line near the top, with its dates."""
-    for i in kept[:PUBLISHED_LINE_SEARCH]:
+    for i in kept[:thresholds().clean_published_line_search]:
         line = lines[i].strip()
-        if not _STAMP_LINE.match(line) or len(line.split()) > TITLE_MAX_WORDS:
+        if not _STAMP_LINE.match(line) or len(line.split()) > thresholds().clean_title_max_words:
             continue
         stamped = split_published(line)
         if stamped.title is None and (stamped.published or stamped.updated):
@@ -128,7 +124,7 @@ def looks_like_headline(line: str) -> bool:
     """Short, capitalised, and not ending like a sentence or a clause: a headline."""
     text = line.strip()
     words = text.split()
-    if not TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or len(text) > TITLE_MAX_CHARS:
+    if not thresholds().clean_title_min_words <= len(words) <= thresholds().clean_title_max_words or len(text) > thresholds().clean_title_max_chars:
         return False
     if not text[0].isupper() and not text[0].isdigit() and text[0] not in "\"“‘'":
         return False
@@ -139,7 +135,7 @@ def looks_like_headline(line: str) -> bool:
 
 def guess_title(lines: list[str], kept: list[int]) -> str | None:
     """The first kept line, when it reads like a headline: it stays in the text."""
-    for i in kept[:TITLE_SEARCH_LINES]:
+    for i in kept[:thresholds().clean_title_search_lines]:
         if lines[i].strip():
             return lines[i].strip() if looks_like_headline(lines[i]) else None
     return None

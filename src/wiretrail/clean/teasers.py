@@ -13,12 +13,7 @@ from __future__ import annotations
 from .density import LineKind, classify
 from .lines import ends_sentence, is_separator, is_stamp
 from .patterns import POINTER, RELATED_LABEL
-
-LABEL_MAX_WORDS = 5  # 'Most read', 'More from World', 'In World'
-POINTER_TARGET_MAX_WORDS = 20  # the link title under 'Follow live updates here:'
-TEASER_SUMMARY_MAX_WORDS = 35  # a teaser's summary is one sentence; a longer line is reporting
-TEASER_ITEM_MAX_LINES = 2  # a teaser is a title and perhaps a standfirst
-MIN_TEASERS = 2  # one separated item is not a list
+from ..thresholds import thresholds
 
 
 def _words(line: str) -> int:
@@ -27,7 +22,7 @@ def _words(line: str) -> int:
 
 def is_related_label(line: str) -> bool:
     text = line.strip()
-    return _words(text) <= LABEL_MAX_WORDS and RELATED_LABEL.match(text) is not None
+    return _words(text) <= thresholds().clean_label_max_words and RELATED_LABEL.match(text) is not None
 
 
 def pointer_targets(lines: list[str], candidates: list[int], pointers: set[int]) -> set[int]:
@@ -42,7 +37,7 @@ def pointer_targets(lines: list[str], candidates: list[int], pointers: set[int])
             continue
         target = lines[candidates[k + 1]]
         after = lines[candidates[k + 2]] if k + 2 < len(candidates) else ""
-        is_title = _words(target) <= POINTER_TARGET_MAX_WORDS and not ends_sentence(target)
+        is_title = _words(target) <= thresholds().clean_pointer_target_max_words and not ends_sentence(target)
         if is_title and not is_stamp(after):
             out.add(candidates[k + 1])
     return out
@@ -74,7 +69,7 @@ def _resumes(lines: list[str], candidates: list[int], k: int) -> bool:
         return True
     if kind is not LineKind.PROSE:
         return False
-    if _words(lines[candidates[k]]) > TEASER_SUMMARY_MAX_WORDS:
+    if _words(lines[candidates[k]]) > thresholds().clean_teaser_summary_max_words:
         return True
     return classify(following) is LineKind.PROSE
 
@@ -86,12 +81,12 @@ def teaser_blocks(lines: list[str], candidates: list[int]) -> set[int]:
     while k < len(candidates) - 1:
         label = lines[candidates[k]].strip()
         opens_list = is_separator(lines[candidates[k + 1]])
-        if not (opens_list and _words(label) <= LABEL_MAX_WORDS and not ends_sentence(label)):
+        if not (opens_list and _words(label) <= thresholds().clean_label_max_words and not ends_sentence(label)):
             k += 1
             continue
         items, end = _separated_items(lines, candidates, k + 1)
         at_end = end == len(candidates)
-        if len(items) >= MIN_TEASERS and (at_end or RELATED_LABEL.match(label)):
+        if len(items) >= thresholds().clean_min_teasers and (at_end or RELATED_LABEL.match(label)):
             out.update(candidates[k:end])
             k = end
         else:
@@ -109,7 +104,7 @@ def _separated_items(lines: list[str], candidates: list[int], start: int) -> tup
         while (
             k < len(candidates)
             and not is_separator(lines[candidates[k]])
-            and len(item) < TEASER_ITEM_MAX_LINES
+            and len(item) < thresholds().clean_teaser_item_max_lines
         ):
             item.append(candidates[k])
             k += 1

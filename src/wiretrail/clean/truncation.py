@@ -9,9 +9,8 @@ file can be exactly 8192 bytes by chance.
 from __future__ import annotations
 
 from ..model import RawDocument
+from ..thresholds import thresholds
 
-MIN_POWER_OF_TWO = 1024  # 1 KiB and up: 1024, 2048, 4096, 8192, 16384 ... are buffer sizes
-MIN_ROUND_MULTIPLE = 4096  # below this, multiples of 1000/1024 are common sizes of short texts
 ROUND_UNITS = (1000, 1024)  # decimal and binary kilobytes
 # How finished text ends: sentence punctuation, closing quotes and brackets, an ellipsis.
 FINISHED_ENDINGS = tuple('.!?…"”’\')]»')
@@ -19,9 +18,9 @@ FINISHED_ENDINGS = tuple('.!?…"”’\')]»')
 
 def is_round_size(size: int) -> bool:
     """A size a buffer or a download limit would produce, not one text happens to have."""
-    if size >= MIN_POWER_OF_TWO and size & (size - 1) == 0:
+    if size >= thresholds().clean_min_power_of_two and size & (size - 1) == 0:
         return True
-    return size >= MIN_ROUND_MULTIPLE and any(size % unit == 0 for unit in ROUND_UNITS)
+    return size >= thresholds().clean_min_round_multiple and any(size % unit == 0 for unit in ROUND_UNITS)
 
 
 def ends_finished(text: str) -> bool:

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..alerts.rules import ENTITY, FIGURE_CONFLICT, FIGURE_EDIT, NEW_STORY, validate_rule
+from .. import plugins
+from ..alerts.rules import ENTITY, FIGURE_CONFLICT, FIGURE_EDIT, NEW_STORY, channel_destination, validate_rule
 from ..errors import WiretrailError
 from ..fetch.poll import source_tables
 from .common import check_format, emit, err, fail, open_configured_store, print_records, state
@@ -21,24 +22,35 @@ def alerts_add(
     entity: Annotated[Optional[list[str]], typer.Option("--entity", help="A new quote by or mention of this name (repeatable).")] = None,
     figure_edit: Annotated[bool, typer.Option("--figure-edit", help="An edit to a page changes a figure.")] = False,
     webhook: Annotated[Optional[str], typer.Option("--webhook", help="POST each alert as JSON to this URL.")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", metavar="NAME[:TARGET]", help="Send each alert through this alert channel: stdout, webhook:URL, or one a plugin registers (wiretrail.alerts entry points).")] = None,
 ) -> None:
-    """Add an alert rule; alerts print to stdout during `fetch`/`watch`, are stored, and go to the webhook.
+    """Add an alert rule; alerts print to stdout during `fetch`/`watch`, are stored, and go to the webhook or channel.
 
     Example: wiretrail alerts add --figure-conflict --new-story --entity "Rutte" --webhook http://127.0.0.1:9000/hook
     """
     names = [e.strip() for e in entity or [] if e.strip()]
     kinds = [k for k, on in ((NEW_STORY, new_story), (FIGURE_CONFLICT, figure_conflict), (ENTITY, bool(names)), (FIGURE_EDIT, figure_edit)) if on]
+    if webhook is not None and channel is not None:
+        raise fail("give --webhook URL or --channel NAME[:TARGET], not both: a rule has one destination", 2)
+    if webhook is not None and not webhook.lower().startswith(("http://", "https://")):
+        raise fail(f"webhook {webhook!r} is not an http(s) URL (for another channel use --channel NAME[:TARGET])", 2)
     try:
-        validate_rule(kinds, names, webhook)
+        destination = channel_destination(channel) if channel is not None else webhook
+    except WiretrailError as exc:
+        raise fail(f"--channel: {exc}", 2) from exc
+    try:
+        validate_rule(kinds, names, destination)
     except WiretrailError as exc:
         raise fail(f"{exc} (options: --new-story, --figure-conflict, --entity NAME, --figure-edit)", 2) from exc
+    for problem in plugins.alert_channels.broken():
+        err.print(f"warning: {problem}", markup=False, highlight=False)
     store = open_configured_store()
     try:
-        rule = source_tables(store).add_rule(kinds, names, webhook)
+        rule = source_tables(store).add_rule(kinds, names, destination)
     finally:
         store.close()
     if not state.quiet:
-        err.print(f"added alert rule {rule.id}: {', '.join(rule.kinds)}" + (f" -> {webhook}" if webhook else ""), markup=False, highlight=False)
+        err.print(f"added alert rule {rule.id}: {', '.join(rule.kinds)}" + (f" -> {destination}" if destination else ""), markup=False, highlight=False)
 
 
 @alerts_app.command("rules")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from ..model import EntityRole, EntitySpan, EntityType, PlaceMatch
 from . import names
+from ..thresholds import thresholds
 
 NER_TYPES = {
     "PERSON": EntityType.PERSON,
@@ -41,7 +42,6 @@ TITLE_WORD = r"(?:[A-Z][\w’'.-]*|secretary|general|minister|president|foreign|
 TITLE_BEFORE = re.compile(rf"((?:{TITLE_WORD}[ ]){{1,5}})$")
 # An apposition after a name: 'Mark Rutte, NATO's secretary general,'
 APPOSITION = re.compile(r"^,\s+(?:the\s+|a\s+)?([^,;:\"“”()]{4,70}?)(?=,|\.|;| said| told| says)")
-MAX_ROLE_WORDS = 6
 
 
 JOINABLE_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT"})
@@ -239,7 +239,7 @@ def _role_words(phrase: str) -> str | None:
         words = words[1:]
     while words and names.fold(words[-1]) in {"the", "a", "of"}:
         words = words[:-1]
-    if not words or len(words) > MAX_ROLE_WORDS:
+    if not words or len(words) > thresholds().entities_max_role_words:
         return None
     if not any(names.fold(w) in ROLE_HEADS for w in words):
         return None

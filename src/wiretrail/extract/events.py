@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from ..model import DatePrecision, EntitySpan, Event, Evidence, PlaceMatch, Segment, segment_at
 from .when import find_when
+from ..thresholds import thresholds
 
 EVENT_TRIGGERS: dict[str, str] = {
     "ATTACK": r"attack(?:s|ed|ing)?|strik(?:e|es|ing)|struck|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|"
@@ -41,10 +42,6 @@ TRIGGER_RE = {kind: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) for k
 # Words right before a name that make it a place or circumstance, not the one who acts.
 NOT_ACTOR_BEFORE = re.compile(r"(?:\bin|\bat|\bof|\bto|\bfrom|\bnear|\bacross|\bover|\bon)\s*$", re.I)
 PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+$", re.I)
-MAX_EVENTS_PER_SENTENCE = 3  # a news sentence rarely reports more; most report one
-MAX_ACTORS = 2
-TARGET_WINDOW = 80  # characters after a trigger in which its targets are named
-SUMMARY_MAX_CHARS = 320  # a long news sentence whole; longer ones are cut at a word
 
 
 def find_events(
@@ -72,7 +69,7 @@ def find_events(
             if event is not None:
                 events.append(event)
                 kept += 1
-                if kept == MAX_EVENTS_PER_SENTENCE:
+                if kept == thresholds().events_max_events_per_sentence:
                     break
     return events
 
@@ -108,11 +105,11 @@ def _event(doc_id, text, trigger, kind, sentence, entities, places, day) -> Even
 def _roles(text: str, inside: Sequence[EntitySpan], t_start: int, t_end: int) -> tuple[list[str], list[str]]:
     """Actors before the trigger (or after 'by' in the passive), targets after it."""
     before = [e for e in inside if e.end <= t_start and not NOT_ACTOR_BEFORE.search(text[max(0, e.start - 8) : e.start])]
-    after = [e for e in inside if e.start >= t_end and e.start - t_end <= TARGET_WINDOW]
+    after = [e for e in inside if e.start >= t_end and e.start - t_end <= thresholds().events_target_window]
     by = [e for e in after if PASSIVE_BY.match(text[t_end : e.start])]
     if by:
-        return _names(by[:1]), _names(before[-MAX_ACTORS:])
-    return _names(before[-MAX_ACTORS:]), _names(after[:MAX_ACTORS])
+        return _names(by[:1]), _names(before[-thresholds().events_max_actors:])
+    return _names(before[-thresholds().events_max_actors:]), _names(after[:thresholds().events_max_actors])
 
 
 def _names(spans: Sequence[EntitySpan]) -> list[str]:
@@ -144,7 +141,7 @@ def _place_name(place: PlaceMatch) -> str:
 
 def _summary(text: str, start: int, end: int) -> str:
     piece = " ".join(text[start:end].split())
-    if len(piece) <= SUMMARY_MAX_CHARS:
+    if len(piece) <= thresholds().events_summary_max_chars:
         return piece
-    cut = piece[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0]
+    cut = piece[:thresholds().events_summary_max_chars].rsplit(" ", 1)[0]
     return cut + " …"

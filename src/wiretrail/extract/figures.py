@@ -24,17 +24,10 @@ from dataclasses import dataclass, replace
 
 from ..model import EntitySpan, FigureMatch
 from .numbers import UNITS, Amount, find_amounts
+from ..thresholds import thresholds
 
 # --- limits -----------------------------------------------------------------------------------
 
-MAX_SUBJECT_WORDS = 6  # a noun phrase longer than this is usually a clause run-on
-MAX_PP_WORDS = 4  # one prepositional tail ('in Kursk region', 'taken to Russia')
-MAX_LEFT_SUBJECT_WORDS = 8  # 'total damage to Ukraine's energy sector exceeds $56bn'
-MAX_LEFT_LINKS = 4  # 'was valued at some $725m': words between a subject and its amount
-MAX_SOURCE_WORDS = 8  # 'Stockholm International Peace Research Institute (SIPRI)'
-MAX_AGE = 120  # 'Ivanova, 33,': a bare number this small between commas after a name is an age
-QUOTE_LOOKAHEAD = 3  # sentences to look ahead for the speaker of a quote that runs on
-PRONOUN_LOOKBACK = 3  # sentences to look back for the person 'he'/'she' refers to
 
 # --- lexicons ---------------------------------------------------------------------------------
 
@@ -129,7 +122,6 @@ SPEECH_VERBS = frozenset(
 )  # not 'states', 'reports', 'estimates', 'notes': nouns as often as verbs ('United States')
 # Verbs after which an inverted speaker may follow: '..." said Zelensky'.
 INVERTING_VERBS = frozenset("said says told added wrote warned".split())
-MAX_APPOSITIVE_TOKENS = 14  # 'The United States, the biggest supplier of aid to Ukraine, announced' 
 AUXILIARIES = frozenset(
     "has have had also previously earlier later repeatedly has also would will could".split()
 )
@@ -321,7 +313,7 @@ def _not_a_figure(s: str, a: Amount, entities: Sequence[EntitySpan]) -> bool:
         a.unit is None
         and a.low is not None
         and a.low == a.high
-        and a.low <= MAX_AGE
+        and a.low <= thresholds().figures_max_age
         and re.search(r"[A-Za-z’']\s*[,(]\s*$", prefix)
         and re.match(r"\s*[,);]", suffix)
         and (_ends_with_person(prefix, entities) or re.search(r"\b[A-Z]\w+\s*[,(]\s*$", prefix))
@@ -423,7 +415,7 @@ def _actor_and_verb(s: str, a: Amount) -> str | None:
         return None
     k = len(tokens) - 2
     start = k + 1
-    while k >= 0 and tokens[k].is_word and len(tokens) - 1 - k <= MAX_SUBJECT_WORDS:
+    while k >= 0 and tokens[k].is_word and len(tokens) - 1 - k <= thresholds().figures_max_subject_words:
         if tokens[k].low in NP_STOP or tokens[k].low in DETERMINERS or _looks_finite(tokens[k].low):
             break
         start = k
@@ -457,7 +449,7 @@ def _noun_phrase(
     while skip_determiners and i < len(tokens) and tokens[i].low in DETERMINERS:
         i += 1
     first = i
-    while i < len(tokens) and i - first < MAX_SUBJECT_WORDS:
+    while i < len(tokens) and i - first < thresholds().figures_max_subject_words:
         t = tokens[i]
         if not t.is_word or t.text[0].isdigit():
             break
@@ -491,7 +483,7 @@ def _noun_phrase(
             if k < len(tokens) and tokens[k].low == "the":
                 k += 1
             stop = k
-            while stop < len(tokens) and stop - k < MAX_PP_WORDS:
+            while stop < len(tokens) and stop - k < thresholds().figures_max_pp_words:
                 t = tokens[stop]
                 if not t.is_word or t.text[0].isdigit() or t.low in NP_STOP or t.low in SPEECH_VERBS:
                     break
@@ -517,7 +509,7 @@ def _left_subject(s: str, a: Amount, *, strong_only: bool = False) -> str | None
     i = len(tokens) - 1
     links = 1 if a.bound in VERB_BOUNDS else 0
     strong = links > 0
-    while i >= 0 and tokens[i].low in LEFT_LINKS and links < MAX_LEFT_LINKS:
+    while i >= 0 and tokens[i].low in LEFT_LINKS and links < thresholds().figures_max_left_links:
         strong = strong or tokens[i].low not in WEAK_LINKS
         i -= 1
         links += 1
@@ -531,7 +523,7 @@ def _left_subject(s: str, a: Amount, *, strong_only: bool = False) -> str | None
             i -= 1
             skipped += 1
     end = i
-    while i >= 0 and end - i < MAX_LEFT_SUBJECT_WORDS:
+    while i >= 0 and end - i < thresholds().figures_max_left_subject_words:
         t = tokens[i]
         if not t.is_word:
             break
@@ -585,7 +577,7 @@ def _sentence_source(sents: list[_Sentence], index: int) -> str | None:
         return None
     # a quote that runs on: the speaker is named where it closes
     if sent.opens_in_quote or (QUOTE_OPEN in s and not sent.closes_quote):
-        for later in range(index + 1, min(len(sents), index + 1 + QUOTE_LOOKAHEAD)):
+        for later in range(index + 1, min(len(sents), index + 1 + thresholds().figures_quote_lookahead)):
             if sents[later].closes_quote:
                 return _speaker(sents, later)
     return None
@@ -609,7 +601,7 @@ def _speaker(sents: list[_Sentence], index: int) -> str | None:
         if name is None and j >= 0 and tokens[j].text == ",":
             # an appositive: 'The United States, the biggest supplier of aid, announced'
             k = j - 1
-            while k >= 0 and j - k < MAX_APPOSITIVE_TOKENS and tokens[k].text != ",":
+            while k >= 0 and j - k < thresholds().figures_max_appositive_tokens and tokens[k].text != ",":
                 k -= 1
             if k > 0 and tokens[k].text == ",":
                 name = _name_before(sents[index], tokens, k - 1)
@@ -639,7 +631,7 @@ def _name_before(sent: _Sentence, tokens: list[_Token], j: int) -> str | None:
     if tokens[j].low in PRONOUNS:
         return tokens[j].text
     k = j  # the leftmost token kept
-    while k > 0 and j - k < MAX_SOURCE_WORDS:
+    while k > 0 and j - k < thresholds().figures_max_source_words:
         t = tokens[k - 1]
         if t.low in INNER_PREPOSITIONS or (
             t.low in DETERMINERS and k > 1 and tokens[k - 2].low in INNER_PREPOSITIONS
@@ -669,7 +661,7 @@ def _name_at(s: str, tokens: list[_Token]) -> str | None:
         i += 1
     first = i
     capitalised = i < len(tokens) and tokens[i].text[0].isupper()
-    while i < len(tokens) and i - first < MAX_SOURCE_WORDS:
+    while i < len(tokens) and i - first < thresholds().figures_max_source_words:
         t = tokens[i]
         if not t.is_word:
             break
@@ -697,7 +689,7 @@ def _resolve_pronoun(sents: list[_Sentence], index: int, pronoun: str) -> str | 
     wanted = "PERSON" if pronoun in ("he", "she") else "ORG" if pronoun in ("it", "they") else None
     if wanted is None:
         return None
-    for k in range(index, max(-1, index - PRONOUN_LOOKBACK - 1), -1):
+    for k in range(index, max(-1, index - thresholds().figures_pronoun_lookback - 1), -1):
         for e in reversed(sents[k].entities):
             if e.label == wanted:
                 return e.text

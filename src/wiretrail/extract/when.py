@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..model import DatePrecision
+from ..thresholds import thresholds
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -41,9 +42,6 @@ RELATIVE = {
     "tomorrow": 1,
 }
 RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + r")\b", re.I)
-# A bare month-day more than this far after the report is taken as last year's ('in December'
-# written in January); further than a year back is not plausible for news.
-FUTURE_SLACK_DAYS = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +87,7 @@ def _dated(day: int, month: str, year: str | None, reference: date | None, m: re
             resolved = date(y, month_no, day)
         except ValueError:
             return None
-        if year or reference is None or resolved <= reference + timedelta(days=FUTURE_SLACK_DAYS):
+        if year or reference is None or resolved <= reference + timedelta(days=thresholds().dates_future_slack_days):
             return WhenFound(resolved, DatePrecision.DAY, m.start(), m.end(), not year)
     return None
 

@@ -2,6 +2,7 @@
 
     urls.py        canonical URLs (tracking parameters, fragments, default ports dropped)
     guard.py       private, loopback and link-local addresses refused
+    pinning.py     connections go to the address the guard checked (DNS rebinding)
     robots.py      robots.txt per origin; politeness.py: a delay per host
     client.py      the fetcher: conditional GET, retries, redirects, size cap (httpx transport seam)
     documents.py   a fetched body -> RawDocuments (feed entries or the page)

@@ -1,6 +1,7 @@
 """The fetcher: one GET with every safeguard a polling crawler needs.
 
-    1. canonical URL; scheme and address checked (private addresses refused)
+    1. canonical URL; scheme and address checked (private addresses refused), and the checked
+       address pinned: the connection goes to it, never to a second DNS answer
     2. robots.txt of the origin (cached)
     3. politeness: wait for the host's turn
     4. GET with the stored ETag / Last-Modified; 304 means unchanged
@@ -26,7 +27,8 @@ import httpx
 
 from .config import MAX_BACKOFF_S, FetchConfig
 from .errors import FetchError, FetchRefused, FetchTooLarge, HTTPStatusError, RedirectError
-from .guard import Resolver, check_host, resolve
+from .guard import Resolver, resolve
+from .pinning import PinnedBackend, pinned_transport
 from .politeness import HostThrottle
 from .robots import ROBOTS_MAX_BYTES, RobotsCache
 from .urls import DEFAULT_PORTS, canonical_url, origin
@@ -84,10 +86,12 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.config = config
-        self._resolver = resolver
         self._sleep = sleep
+        # the guard's resolution is the one connected to (DNS rebinding); a test's transport
+        # makes no connections, so only the pre-flight check applies to it
+        self._pins = PinnedBackend(resolver=resolver, allow_loopback=config.allow_loopback, allow_private=config.allow_private)
         self._client = httpx.Client(
-            transport=transport,
+            transport=transport or pinned_transport(self._pins),
             timeout=httpx.Timeout(config.timeout_s),
             follow_redirects=False,  # every hop is checked by hand
             headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -141,11 +145,7 @@ class Fetcher:
 
     def _check(self, url: str) -> None:
         parts = urlsplit(url)
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
-        check_host(
-            url, parts.hostname or "", port, allow_loopback=self.config.allow_loopback,
-            allow_private=self.config.allow_private, resolver=self._resolver,
-        )  # fmt: skip
+        self._pins.check_and_pin(url, parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme])
 
     def _request(self, url: str, validators: Validators) -> tuple[int, str | None, bytes, httpx.Headers]:
         """One request with retries: (status, Location, body, headers)."""

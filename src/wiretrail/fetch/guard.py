@@ -38,8 +38,9 @@ def internal_reason(address: str, *, allow_loopback: bool, allow_private: bool) 
 
 def check_host(
     url: str, host: str, port: int, *, allow_loopback: bool, allow_private: bool, resolver: Resolver = resolve
-) -> None:
-    """Raise `FetchRefused` naming the URL and the address unless every address is allowed."""
+) -> str:
+    """Raise `FetchRefused` naming the URL and the address unless every address is allowed;
+    return the address to connect to (see pinning.py: the connection must go to a checked one)."""
     try:
         addresses = resolver(host.strip("[]"), port)
     except (OSError, UnicodeError) as exc:
@@ -54,3 +55,4 @@ def check_host(
                 f"host {host!r} resolves to {address}, a {reason} address; set fetch_allow_private "
                 "(or fetch_allow_loopback) to fetch from it",
             )
+    return addresses[0]

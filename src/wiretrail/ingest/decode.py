@@ -23,26 +23,15 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from ..errors import BinaryInput
+from ..thresholds import thresholds
 
 log = logging.getLogger(__name__)
 
 BINARY_SNIFF_BYTES = 1024  # NUL bytes this early are binary content: no text encoding we read has them
 MAX_UTF8_TAIL = 3  # a UTF-8 character is at most 4 bytes, so a cut leaves at most 3 of them
-# Below this share of non-ASCII bytes charset detection has too little evidence: it took English
-# pages with a few curly quotes (cp1252 0x92) for cp852 or cp1250. Re-run evals/html_extraction.py
-# after a change.
-WESTERN_FALLBACK_MAX_NON_ASCII = 0.01
-# A near tie between windows-1252 and the detector's choice. On invented French, Spanish, Italian,
-# German, Dutch, Swedish and Portuguese sentences in cp1252 the detector alone chose cp1250,
-# cp1257 or iso8859-14 for most (Italian and Spanish 0 of 9 right); with the tie-break all 63 are.
-# Its coherence score did not separate the languages (gaps of 0.05 both ways), so it is not used.
-LATIN_TIE_CHAOS = 0.05
-# Mixed files (step 4b): at least this many valid multi-byte UTF-8 characters, making up at least
-# this share of the non-ASCII text, before bytes that are not UTF-8 are read as windows-1252.
-# Single-code-page text (tests/test_ingest_decode.py's samples) forms none or one by accident.
-MIXED_MIN_UTF8_CHARS = 8
+# Detection cut-offs (non-ASCII share, the windows-1252 tie-break, mixed files) are settings:
+# `ingest_*` in wiretrail/thresholds.py, with their evidence.
 MIXED_ENCODING = "utf-8+cp1252"  # what DecodedText.encoding says of such text; no codec has the name
-MIXED_MIN_UTF8_SHARE = 0.2
 # ...unless windows-1252 puts a symbol right after a letter: Polish ł, ą, ż in cp1250 read as ³ ¹ ¿.
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][¹³¿¥¾¼¦]")
 
@@ -124,7 +113,7 @@ def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
         return DecodedText(mixed, MIXED_ENCODING)
     # 5. mostly ASCII: windows-1252
     non_ascii = len(data.translate(None, _ASCII))
-    if non_ascii < WESTERN_FALLBACK_MAX_NON_ASCII * len(data):
+    if non_ascii < thresholds().ingest_western_fallback_max_non_ascii * len(data):
         text = _try_decode(data, "cp1252")
         if text is not None:
             return DecodedText(text, "cp1252")
@@ -136,7 +125,7 @@ def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
     western = next((r for r in results if "cp1252" in r.could_be_from_charset), None)
     if (
         western is not None
-        and western.chaos <= best.chaos + LATIN_TIE_CHAOS
+        and western.chaos <= best.chaos + thresholds().ingest_latin_tie_chaos
         and not _SYMBOL_IN_WORD.search(text := _try_decode(data, "cp1252") or "")
     ):
         return DecodedText(text, "cp1252")
@@ -145,7 +134,7 @@ def _decode(data: bytes, *, source: str, declared: str | None) -> DecodedText:
 
 def _mixed_utf8(data: bytes) -> str | None:
     """Text that is UTF-8 in places and windows-1252 in others, each byte that is not UTF-8 read
-    as windows-1252; None unless the UTF-8 evidence is clear (MIXED_MIN_UTF8_CHARS, _SHARE).
+    as windows-1252; None unless the UTF-8 evidence is clear (thresholds().ingest_mixed_min_utf8_chars, _SHARE).
 
     Legacy text in one code page rarely forms valid multi-byte UTF-8 by accident, so many such
     characters mean some of the file really is UTF-8; read as one code page, either half would be
@@ -154,7 +143,7 @@ def _mixed_utf8(data: bytes) -> str | None:
     utf8_part = data.decode("utf-8", errors="ignore")
     utf8_chars = len(utf8_part) - len(utf8_part.encode("ascii", errors="ignore"))
     bad_bytes = len(data) - len(utf8_part.encode("utf-8"))
-    if utf8_chars < MIXED_MIN_UTF8_CHARS or utf8_chars < MIXED_MIN_UTF8_SHARE * (utf8_chars + bad_bytes):
+    if utf8_chars < thresholds().ingest_mixed_min_utf8_chars or utf8_chars < thresholds().ingest_mixed_min_utf8_share * (utf8_chars + bad_bytes):
         return None
     return data.decode("utf-8", errors=CP1252_FALLBACK)
 

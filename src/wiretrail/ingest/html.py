@@ -22,12 +22,14 @@ from datetime import datetime
 import lxml.html
 import trafilatura
 from lxml import etree
-from trafilatura.settings import Document as Extracted, set_date_params
+from trafilatura.settings import Document as Extracted
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from ..errors import EmptyInput
 from ..ids import content_hash
 from ..model import DateOrigin, DatePrecision, RawDocument, Timestamp
+from ..thresholds import thresholds
 from .decode import decode_bytes
 from .text import require_text
 
@@ -37,8 +39,6 @@ HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # The WHATWG prescan reads 1,024 bytes; archived captures put tens of KB of injected markup before
 # the page's own <meta>, so look further.
 META_CHARSET_SCAN_BYTES = 64 * 1024
-LAYOUT_CELL_CHARS = 200  # a table cell this long holds running text: the table is page layout
-NAVIGATION_LINK_SHARE = 0.5  # a table whose text is mostly links is a menu, not data
 EXTRACTION_OPTIONS = {  # chosen on evals/html_extraction.py --variants
     "favor_precision": True,  # after stages 2-3: F1 0.966, balanced 0.960, favor_recall 0.942
     "include_comments": False,  # reader comments are not the article
@@ -210,11 +210,11 @@ def _unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:
 def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
     if _TABLE_LAYOUT_SIGNS(table):
         return True
-    if any(len(cell.text_content()) > LAYOUT_CELL_CHARS for cell in table.iter("td", "th")):
+    if any(len(cell.text_content()) > thresholds().ingest_layout_cell_chars for cell in table.iter("td", "th")):
         return True
     text = len(_WHITESPACE.sub("", table.text_content()))
     links = sum(len(_WHITESPACE.sub("", a.text_content())) for a in table.iter("a"))
-    return text == 0 or links >= NAVIGATION_LINK_SHARE * text
+    return text == 0 or links >= thresholds().ingest_navigation_link_share * text
 
 
 def _collapse_whitespace(tree: lxml.html.HtmlElement) -> None:

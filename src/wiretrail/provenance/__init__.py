@@ -20,13 +20,8 @@ from ..model import Link, Relation, SharedSpan
 from .links import group_by_pair, link_pair
 from .matching import TextCache, match_document
 from .passages import passage_link, passage_seeds
-from .rewrites import (
-    REWRITE_MAX_CANDIDATES,
-    REWRITE_MIN_SHARED_TERMS,
-    SYNDICATION_COVERAGE,
-    align,
-    rewrite_link,
-)
+from .rewrites import align, rewrite_link
+from ..thresholds import thresholds
 
 __all__ = ["ProvenanceUpdate", "update_provenance"]
 
@@ -63,7 +58,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
             by_pair[key] = passage_link(cache, doc_id, other, seeds)
     # 4. rewrites among related documents
     for doc_id in doc_ids:
-        related = {other for other, _ in store.related_by_terms(doc_id, min_shared=REWRITE_MIN_SHARED_TERMS, limit=REWRITE_MAX_CANDIDATES)}
+        related = {other for other, _ in store.related_by_terms(doc_id, min_shared=thresholds().provenance_rewrite_min_shared_terms, limit=thresholds().provenance_rewrite_max_candidates)}
         related |= {b if a == doc_id else a for a, b in by_pair if doc_id in (a, b)}
         for other in sorted(related):
             key = _pair(doc_id, other)
@@ -71,7 +66,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
             if key not in by_pair:
                 existing = [link for link in store.links(doc_id) if other in (link.from_doc, link.to_doc)]
                 lexical = existing[0] if existing else None
-            if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= SYNDICATION_COVERAGE):
+            if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= thresholds().provenance_syndication_coverage):
                 continue
             alignment = align(cache, *key)
             rewrite = rewrite_link(key[0], key[1], alignment, lexical.first if lexical else _first(cache, *key))

@@ -15,35 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .fingerprints import MIN_MATCH_TOKENS, normalize
+from .fingerprints import normalize
 from .links import earlier
 from . import embeddings as emb
 from .matching import TextCache
-from .meaning import ALIGN_SIMILARITY, Terms, TermIndex, sentence_terms
+from .meaning import Terms, TermIndex, sentence_terms
 from .rewrites import document_index
+from ..thresholds import thresholds
 
-SUPPORT_SIMILARITY = 0.34  # a source sentence restating a claim scores at least this
-# Calibrated on the seed gold: supported paraphrases score 0.36-0.87 against their source,
-# padded claims at most 0.32 against any seed. A narrow margin: the lexical measure cannot
-# tell 'Zelensky would wait to regain territory' from unrelated Nato-membership sentences much
-# better; with the embeddings extra, step 3 decides such sentences (EMBED_SUPPORT_SIMILARITY).
-EMBED_SUPPORT_SIMILARITY = 0.78  # with embeddings: a source sentence restating a claim has a
-# cosine similarity (all-MiniLM-L6-v2) at least this. Tuned on the seed gold ([rewrite_audit] in
-# shared/gold/seeds.toml, the undecided sentences of seed 001): gold unsupported sentences score
-# at most 0.746 ('Belousov noted ... highest level of mutual trust'; the Rutte sentence 0.675),
-# gold supported ones at least 0.811 ('Zelenskyy has implied ...', against 004). The cut sits
-# mid-gap. Caveat: true paraphrases outside the gold also score 0.59-0.74 (e.g. 'Gabelnick
-# expressed hope ...' 0.632): on seed 001 embeddings flag 76 of 117 sentences where dice flags
 # 49, about 10 of the 27 added being paraphrases a reader would call supported. Re-run
 # tests/test_provenance_embeddings.py and tests/test_provenance_seeds.py after a change.
-EMBED_UNDECIDED_BELOW = ALIGN_SIMILARITY  # dice at or above this is a restatement: decided
-# without embeddings (the seeds' gold supported paraphrases score 0.64-0.89)
-EMBED_CANDIDATES = 10  # source sentences, best by dice, compared per undecided sentence (on seed
 # 001 the top 10 hold the best cosine neighbour of every sentence scoring above 0.6 against all
 # 344 source sentences, at 221 sentences embedded instead of 344)
-AUDIT_MIN_SHARED_TERMS = 6  # looser than rewrite detection: one shared story is enough
-AUDIT_MAX_SOURCES = 50
-MIN_QUOTE_WORDS = 3  # "crisis" or "just struggle" are words, not claims
 _QUOTE = re.compile(r"[“\"]([^“”\"\n]{3,}?)[”\"]")
 
 
@@ -89,7 +72,7 @@ def _later(cache: TextCache, doc_id: str, other: str) -> bool:
 
 def candidate_sources(store, doc_id: str, cache: TextCache) -> tuple[str, ...]:
     linked = {link.to_doc if link.from_doc == doc_id else link.from_doc for link in store.links(doc_id)}
-    related = {d for d, _ in store.related_by_terms(doc_id, min_shared=AUDIT_MIN_SHARED_TERMS, limit=AUDIT_MAX_SOURCES)}
+    related = {d for d, _ in store.related_by_terms(doc_id, min_shared=thresholds().provenance_audit_min_shared_terms, limit=thresholds().provenance_audit_max_sources)}
     return tuple(sorted(d for d in linked | related if d != doc_id and not _later(cache, doc_id, d)))
 
 
@@ -126,7 +109,7 @@ def audit_document(store, doc_id: str, *, embeddings: bool | None = None) -> Aud
     undecided: dict[int, tuple[int, Terms]] = {}  # position in `audited` -> (sentence, terms)
     for idx, s in enumerate(sentences):
         text = doc.text[s.start : s.end]
-        if len(text.split()) < MIN_MATCH_TOKENS:
+        if len(text.split()) < thresholds().provenance_min_match_tokens:
             continue
         if idx in lexical:
             other, score = lexical[idx]
@@ -138,8 +121,8 @@ def audit_document(store, doc_id: str, *, embeddings: bool | None = None) -> Aud
             _, score = pool.best(terms)
             if score > best_score:
                 best_doc, best_score = d, score
-        supported = best_score >= SUPPORT_SIMILARITY
-        if best_score < EMBED_UNDECIDED_BELOW:
+        supported = best_score >= thresholds().provenance_support_similarity
+        if best_score < thresholds().provenance_align_similarity:
             undecided[len(audited)] = (idx, terms)
         audited.append(
             AuditedSentence(s.start, s.end, text, best_doc if supported else None, round(best_score, 4), "meaning" if supported else "none")
@@ -149,7 +132,7 @@ def audit_document(store, doc_id: str, *, embeddings: bool | None = None) -> Aud
     if undecided and pools and _use_embeddings(embeddings):
         decided = _embedding_support(cache, doc_id, pools, undecided)
         for pos, (best_doc, cosine) in decided.items():
-            supported = cosine >= EMBED_SUPPORT_SIMILARITY
+            supported = cosine >= thresholds().provenance_embed_support_similarity
             audited[pos] = replace(
                 audited[pos], supported_by=best_doc if supported else None, score=round(cosine, 4), method="embedding" if supported else "none"
             )
@@ -159,7 +142,7 @@ def audit_document(store, doc_id: str, *, embeddings: bool | None = None) -> Aud
     quotes = []
     for m in _QUOTE.finditer(doc.text):
         quote = m.group(1).strip(" ,.")
-        if len(quote.split()) < MIN_QUOTE_WORDS:
+        if len(quote.split()) < thresholds().provenance_min_quote_words:
             continue
         needle = normalize(quote)
         if not any(needle in t for t in source_texts):
@@ -175,9 +158,9 @@ def _embedding_support(
     gets (None, 0.0) without being embedded)."""
     candidates: dict[int, list[tuple[str, int]]] = {}
     for pos, (_, terms) in undecided.items():
-        scored = [(score, d, i) for d, pool in pools.items() for i, score in pool.candidates(terms, limit=EMBED_CANDIDATES)]
+        scored = [(score, d, i) for d, pool in pools.items() for i, score in pool.candidates(terms, limit=thresholds().provenance_embed_candidates)]
         scored.sort(key=lambda c: (-c[0], c[1], c[2]))
-        candidates[pos] = [(d, i) for _, d, i in scored[:EMBED_CANDIDATES]]
+        candidates[pos] = [(d, i) for _, d, i in scored[:thresholds().provenance_embed_candidates]]
     keys = {(doc_id, idx) for pos, (idx, _) in undecided.items() if candidates[pos]}
     keys |= {key for found in candidates.values() for key in found}
     vectors = emb.embed([(key, cache.sentence_text(*key)) for key in sorted(keys)])

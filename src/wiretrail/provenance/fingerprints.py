@@ -21,15 +21,8 @@ import numpy as np
 from datasketch import MinHash
 
 from ..model import SentenceFingerprint
+from ..thresholds import thresholds
 
-SHINGLE_WORDS = 3  # word 3-grams: one edited word changes 3 shingles, not the whole sentence
-NUM_PERM = 64  # 16 bands x 4 rows
-BAND_ROWS = 4
-BANDS = NUM_PERM // BAND_ROWS
-# With b=16 bands of r=4 rows, two sentences collide in at least one band with probability
-# 1-(1-J^4)^16: 0.96 at Jaccard 0.6, 0.62 at 0.4, 0.1 at 0.2 — verification does the rest.
-MINHASH_SEED = 20241203  # fixed: fingerprints must be the same on every machine and run
-MIN_MATCH_TOKENS = 6  # shorter sentences ("He said so.", "Read more here") match by chance
 
 # One character for one, so that offsets survive folding. '´' and '`' stand for apostrophes in
 # copy typed on some wire desks ('AP´s coverage').
@@ -66,9 +59,9 @@ def exact_key(toks: Sequence[str]) -> int:
 
 
 def _shingles(toks: Sequence[str]) -> list[bytes]:
-    if len(toks) < SHINGLE_WORDS:
+    if len(toks) < thresholds().provenance_shingle_words:
         return [" ".join(toks).encode("utf-8")]
-    return [" ".join(toks[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(toks) - SHINGLE_WORDS + 1)]
+    return [" ".join(toks[i : i + thresholds().provenance_shingle_words]).encode("utf-8") for i in range(len(toks) - thresholds().provenance_shingle_words + 1)]
 
 
 def shingle_set(text: str) -> set[bytes]:
@@ -77,8 +70,8 @@ def shingle_set(text: str) -> set[bytes]:
 
 def _band_keys(hashvalues: np.ndarray) -> tuple[int, ...]:
     keys = []
-    for band in range(BANDS):
-        chunk = hashvalues[band * BAND_ROWS : (band + 1) * BAND_ROWS].astype("<u8").tobytes()
+    for band in range(thresholds().provenance_minhash_bands):
+        chunk = hashvalues[band * thresholds().provenance_minhash_band_rows : (band + 1) * thresholds().provenance_minhash_band_rows].astype("<u8").tobytes()
         digest = hashlib.blake2b(chunk, digest_size=8, person=band.to_bytes(2, "big")).digest()
         keys.append(int.from_bytes(digest, "big") >> 1)
     return tuple(keys)
@@ -92,20 +85,13 @@ def fingerprint_sentences(texts: Sequence[str], *, furniture: Sequence[bool] = (
     no tokens, so they never match: on ukraine-2022 they alone linked ~7,700 unrelated pairs.
     """
     toks = [[] if (i < len(furniture) and furniture[i]) else tokens(t) for i, t in enumerate(texts)]
-    long_enough = [i for i, t in enumerate(toks) if len(t) >= MIN_MATCH_TOKENS]
-    minhashes = MinHash.bulk([_shingles(toks[i]) for i in long_enough], num_perm=NUM_PERM, seed=MINHASH_SEED) if long_enough else []
+    long_enough = [i for i, t in enumerate(toks) if len(t) >= thresholds().provenance_min_match_tokens]
+    minhashes = MinHash.bulk([_shingles(toks[i]) for i in long_enough], num_perm=thresholds().provenance_minhash_permutations, seed=thresholds().provenance_minhash_seed) if long_enough else []
     bands = {i: _band_keys(m.hashvalues) for i, m in zip(long_enough, minhashes)}
     return [SentenceFingerprint(i, len(t), exact_key(t), bands.get(i, ())) for i, t in enumerate(toks)]
 
 
 # -- passages: winnowed word 8-grams over the whole text -------------------------------------
-# Sentence fingerprints miss a passage reused inside a differently worded sentence. Passage
-# fingerprints (Schleimer et al.'s winnowing, as in MOSS) hash every word 8-gram of the text and
-# keep the smallest hash of each window of PASSAGE_WINDOW consecutive 8-grams: any run of at
-# least PASSAGE_WORDS + PASSAGE_WINDOW - 1 = 10 shared words is guaranteed a shared key, while
-# only about 2 / (PASSAGE_WINDOW + 1) of the positions are stored.
-PASSAGE_WORDS = 8
-PASSAGE_WINDOW = 3
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
@@ -116,10 +102,10 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
 
 def passage_keys(toks: Sequence[str]) -> list[tuple[int, int]]:
     """(key, position of the 8-gram's first token) chosen by winnowing, in text order."""
-    hashes = [exact_key(toks[i : i + PASSAGE_WORDS]) for i in range(len(toks) - PASSAGE_WORDS + 1)]
+    hashes = [exact_key(toks[i : i + thresholds().provenance_passage_key_words]) for i in range(len(toks) - thresholds().provenance_passage_key_words + 1)]
     chosen: dict[int, int] = {}
-    for start in range(max(0, len(hashes) - PASSAGE_WINDOW + 1)):
-        window = hashes[start : start + PASSAGE_WINDOW]
+    for start in range(max(0, len(hashes) - thresholds().provenance_passage_key_window + 1)):
+        window = hashes[start : start + thresholds().provenance_passage_key_window]
         offset = min(range(len(window)), key=lambda k: (window[k], -k))  # rightmost minimum
         chosen[start + offset] = window[offset]
     if hashes and not chosen:  # shorter than one window: keep its smallest 8-gram

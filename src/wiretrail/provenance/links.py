@@ -16,11 +16,7 @@ from datetime import datetime
 
 from ..model import DatePrecision, Link, Relation, SentenceMatch, SharedSpan, Timestamp
 from .matching import TextCache
-
-DUPLICATE_COVERAGE = 0.9  # both documents this much covered by matches: the same text
-MIN_SHARED_TOKENS = 10  # less than this in common is a stock phrase, not a shared passage
-STOCK_OVERRIDE = 0.5  # stock lines count as evidence only for documents this much alike
-# ('The Independent could not verify this claim.' recurs across unrelated entries)
+from ..thresholds import thresholds
 
 
 def sentence_time(cache: TextCache, doc_id: str, idx: int) -> Timestamp | None:
@@ -90,15 +86,15 @@ def link_pair(store, a: str, b: str, matches: Sequence[SentenceMatch], cache: Te
     matched_b = {j for _, j in pairs_ab}
     shared_a = sum(tokens_a.get(i, 0) for i in matched_a)
     shared_b = sum(tokens_b.get(j, 0) for j in matched_b)
-    if min(shared_a, shared_b) < MIN_SHARED_TOKENS:
+    if min(shared_a, shared_b) < thresholds().provenance_min_shared_tokens:
         return None
     cover_a = shared_a / max(1, sum(tokens_a.values()))
     cover_b = shared_b / max(1, sum(tokens_b.values()))
     stock_a = cache.stock_sentences(a)
     own_a = sum(tokens_a.get(i, 0) for i in matched_a - stock_a)
-    if own_a < MIN_SHARED_TOKENS and max(cover_a, cover_b) < STOCK_OVERRIDE:
+    if own_a < thresholds().provenance_min_shared_tokens and max(cover_a, cover_b) < thresholds().provenance_stock_override:
         return None  # only stock lines in common: two pages of one site, not a copy
-    duplicate = min(cover_a, cover_b) >= DUPLICATE_COVERAGE
+    duplicate = min(cover_a, cover_b) >= thresholds().provenance_duplicate_coverage
     relation = Relation.DUPLICATE if duplicate else Relation.SHARES_PASSAGES
     score = round(min(cover_a, cover_b) if duplicate else max(cover_a, cover_b), 4)
 

@@ -14,15 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Document, Segment, Sentence, SentenceMatch
-from .fingerprints import MIN_MATCH_TOKENS, shingle_set
+from .fingerprints import shingle_set
+from ..thresholds import thresholds
 
 log = logging.getLogger(__name__)
 
-VERIFY_JACCARD = 0.5  # word-3-gram Jaccard for a near-duplicate sentence
-VERIFY_CONTAINMENT = 0.8  # ... or the shorter sentence's shingles this much inside the longer
-# (a copy that adds a clause, 'Meanwhile on the frontlines, ...', keeps most of the original)
-STOCK_SENTENCE_DOCS = 10  # a sentence in more documents is a site's stock line ('Follow our
-# coverage of the war at ...') unless the documents share much more: see links.STOCK_OVERRIDE
 MAX_MATCHES_PER_SENTENCE = 50  # 10,000 copies of one text: link to 50, not to all of them
 
 
@@ -56,7 +52,7 @@ class TextCache:
             prints = self.store.fingerprints(doc_id)
             counts = self.store.exact_key_documents([f.exact for f in prints if f.n_tokens])
             self.stock[doc_id] = frozenset(
-                f.sentence_index for f in prints if counts.get(f.exact, 0) > STOCK_SENTENCE_DOCS
+                f.sentence_index for f in prints if counts.get(f.exact, 0) > thresholds().provenance_stock_sentence_docs
             )
         return self.stock[doc_id]
 
@@ -77,13 +73,13 @@ def similarity(a: str, b: str) -> float:
     inter = len(sa & sb)
     jaccard = inter / len(sa | sb)
     containment = inter / min(len(sa), len(sb))
-    if jaccard >= VERIFY_JACCARD:
+    if jaccard >= thresholds().provenance_verify_jaccard:
         return jaccard
-    return containment if containment >= VERIFY_CONTAINMENT else jaccard
+    return containment if containment >= thresholds().provenance_verify_containment else jaccard
 
 
 def is_match(score: float) -> bool:
-    return score >= VERIFY_JACCARD
+    return score >= thresholds().provenance_verify_jaccard
 
 
 def _ordered(doc: str, sent: int, other: str, other_sent: int, score: float, method: str) -> SentenceMatch:
@@ -95,7 +91,7 @@ def _ordered(doc: str, sent: int, other: str, other_sent: int, score: float, met
 def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     """Verified matches between `doc_id`'s sentences and every stored sentence (itself included,
     across segments: a live blog reposting its own entry)."""
-    prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= MIN_MATCH_TOKENS]
+    prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= thresholds().provenance_min_match_tokens]
     by_exact: dict[int, list[int]] = defaultdict(list)
     for f in prints:
         by_exact[f.exact].append(f.sentence_index)

@@ -19,11 +19,7 @@ from collections.abc import Sequence
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .fingerprints import exact_key, tokens
-
-STEM_CHARS = 6  # 'ukraine'/'ukrainian' -> 'ukrain', 'militar(y)' -> 'milita'
-NUMBER_WEIGHT = 2.0  # a shared figure is strong evidence that two sentences report the same fact
-NAME_WEIGHT = 1.5  # ... and so is a shared name
-ALIGN_SIMILARITY = 0.5  # a sentence restates another at or above this
+from ..thresholds import thresholds
 
 
 Terms = dict[str, float]
@@ -37,10 +33,10 @@ def sentence_terms(text: str) -> Terms:
         if tok in STOP_WORDS or len(tok) < 2:
             continue
         if any(ch.isdigit() for ch in tok):
-            terms[tok] = NUMBER_WEIGHT
+            terms[tok] = thresholds().provenance_number_weight
             continue
-        stem = tok[:STEM_CHARS]
-        weight = NAME_WEIGHT if any(n.startswith(tok) for n in names) else 1.0
+        stem = tok[:thresholds().provenance_stem_chars]
+        weight = thresholds().provenance_name_weight if any(n.startswith(tok) for n in names) else 1.0
         terms[stem] = max(terms.get(stem, 0.0), weight)
     return terms
 
@@ -50,10 +46,6 @@ def dice(a: Terms, b: Terms) -> float:
         return 0.0
     shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
     return 2 * shared / (sum(a.values()) + sum(b.values()))
-
-
-MIN_SHARED_TERMS = 2  # a sentence sharing one term with another cannot restate it (dice >= 0.5
-# needs about half the terms shared), so only pairs sharing two or more are scored
 
 
 class TermIndex:
@@ -79,7 +71,7 @@ class TermIndex:
         best, best_score = -1, 0.0
         total = sum(terms.values())
         for i, n in self._shared(terms).items():
-            if n >= MIN_SHARED_TERMS:
+            if n >= thresholds().provenance_min_shared_terms:
                 other = self.pool[i]
                 shared = sum(min(w, other[k]) for k, w in terms.items() if k in other)
                 score = 2 * shared / (total + self.totals[i])
@@ -94,14 +86,11 @@ class TermIndex:
         return sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
 
 
-SALIENT_TERMS = 40  # terms kept per document for finding rewrite candidates
-
-
 def salient_terms(sentences: Sequence[str]) -> tuple[int, ...]:
     """Keys of a document's most characteristic terms: its names and figures first."""
     scores: Counter[str] = Counter()
     for text in sentences:
         for term, weight in sentence_terms(text).items():
             scores[term] += weight
-    top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT_TERMS]
+    top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:thresholds().provenance_salient_terms]
     return tuple(sorted(exact_key([term]) for term, _ in top))

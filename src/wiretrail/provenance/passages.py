@@ -19,11 +19,7 @@ from ..model import Link, Relation, SharedSpan
 from .fingerprints import token_spans
 from .links import first_and_direction
 from .matching import TextCache
-
-PASSAGE_MIN_WORDS = 10  # a common run this long is a reused passage, not a stock phrase
-MAX_DOCS_PER_KEY = 10  # a key in more documents is a site's stock wording (or mass copies,
-# which sentence matching links already): skipping it also keeps a query cheap
-PASSAGE_ROWS_PER_KEY = 3 * MAX_DOCS_PER_KEY  # rows fetched per key: enough to tell a stock key
+from ..thresholds import thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +56,12 @@ def passage_seeds(store, doc_id: str) -> dict[str, list[tuple[int, int]]]:
     for key, pos in store.passage_keys(doc_id):
         mine[key].append(pos)
     by_key: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for key, other, pos in store.passage_candidates(list(mine), per_key=PASSAGE_ROWS_PER_KEY):
+    for key, other, pos in store.passage_candidates(list(mine), per_key=(3 * thresholds().provenance_max_docs_per_key)):
         if other != doc_id:
             by_key[key].append((other, pos))
     seeds: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, hits in by_key.items():
-        if len({other for other, _ in hits}) > MAX_DOCS_PER_KEY or len(hits) >= PASSAGE_ROWS_PER_KEY - 1:
+        if len({other for other, _ in hits}) > thresholds().provenance_max_docs_per_key or len(hits) >= (3 * thresholds().provenance_max_docs_per_key) - 1:
             continue  # stock wording, or a key the store cut short
         for other, pos in hits:
             for my_pos in mine[key]:
@@ -87,7 +83,7 @@ def common_runs(a: DocTokens, b: DocTokens, seeds: list[tuple[int, int]]) -> lis
         a1, b1 = i, j
         while a1 < len(a.words) and b1 < len(b.words) and a.words[a1] == b.words[b1]:
             a1, b1 = a1 + 1, b1 + 1
-        if a1 - a0 >= PASSAGE_MIN_WORDS:
+        if a1 - a0 >= thresholds().provenance_passage_min_words:
             runs.append((a0, a1, b0, b1))
     return runs
 

@@ -13,23 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..model import Link, Relation
-from .fingerprints import MIN_MATCH_TOKENS
 from .matching import TextCache
-from .meaning import ALIGN_SIMILARITY, Terms, TermIndex, sentence_terms
-
-REWRITE_MIN_SHARED_TERMS = 12  # of 40 salient terms: documents on the same events (seeds: the
-# rewrite pair shares 17, unrelated war reports 9-13)
-REWRITE_MAX_CANDIDATES = 12  # most-related documents verified per new document (alignment is
-# the costliest step of ingest: on ukraine-2022, 25 candidates made it the bottleneck)
-REWRITE_SOURCE_COVERAGE = 0.4  # this share of the source's sentences restated in the rewrite
-# (seeds: 000 restated by 001 at 0.64; unrelated pairs on the same war at most 0.06)
-REWRITE_MIN_ALIGNED = 4  # a rewrite restates several sentences, not one shared fact
-# Most candidate pairs share a topic, not a text: after this many sentences with at most
-# EARLY_MAX_HITS restated, stop (a pair at the 0.4 coverage bar shows so few by chance ~2% of the
-# time; seed 000 has 8 of its first 12 sentences restated in 001). Rerun tests/test_provenance_seeds.py.
-EARLY_SENTENCES = 12
-EARLY_MAX_HITS = 1
-SYNDICATION_COVERAGE = 0.5  # above this lexical coverage, a copy is syndication, not a rewrite
+from .meaning import Terms, TermIndex, sentence_terms
+from ..thresholds import thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +57,7 @@ def _compute_terms(cache: TextCache, doc_id: str) -> list[Terms]:
     out = []
     for s in sentences:
         text = doc.text[s.start : s.end]
-        out.append(sentence_terms(text) if len(text.split()) >= MIN_MATCH_TOKENS else {})
+        out.append(sentence_terms(text) if len(text.split()) >= thresholds().provenance_min_match_tokens else {})
     return out
 
 
@@ -79,12 +65,12 @@ def _covered(src: list[Terms], index: TermIndex, *, give_up: bool) -> tuple[int,
     """(restated, counted) sentences of `src` in the indexed document; with `give_up`, stops as
     soon as coverage can no longer reach REWRITE_SOURCE_COVERAGE (most related pairs are no rewrite)."""
     counted = [t for t in src if t]
-    needed = REWRITE_SOURCE_COVERAGE * len(counted)
+    needed = thresholds().provenance_rewrite_source_coverage * len(counted)
     hits = 0
     for seen, terms in enumerate(counted):
-        if give_up and (hits + (len(counted) - seen) < needed or (seen == EARLY_SENTENCES and hits <= EARLY_MAX_HITS)):
+        if give_up and (hits + (len(counted) - seen) < needed or (seen == thresholds().provenance_early_sentences and hits <= thresholds().provenance_early_max_hits)):
             return hits, len(counted)
-        if index.best(terms)[1] >= ALIGN_SIMILARITY:
+        if index.best(terms)[1] >= thresholds().provenance_align_similarity:
             hits += 1
     return hits, len(counted)
 
@@ -93,9 +79,9 @@ def align(cache: TextCache, a: str, b: str) -> Alignment | None:
     """How much each document restates the other, or None when neither can be a rewrite's source."""
     (terms_a, index_a), (terms_b, index_b) = _cached(cache, a), _cached(cache, b)
     hits_a, n_a = _covered(terms_a, index_b, give_up=True)
-    a_source = hits_a >= REWRITE_SOURCE_COVERAGE * n_a and n_a > 0
+    a_source = hits_a >= thresholds().provenance_rewrite_source_coverage * n_a and n_a > 0
     hits_b, n_b = _covered(terms_b, index_a, give_up=not a_source)
-    b_source = hits_b >= REWRITE_SOURCE_COVERAGE * n_b and n_b > 0
+    b_source = hits_b >= thresholds().provenance_rewrite_source_coverage * n_b and n_b > 0
     if not (a_source or b_source):
         return None
     if b_source and not a_source:  # a's count stopped early: count it fully to compare
@@ -111,6 +97,6 @@ def rewrite_link(a: str, b: str, alignment: Alignment | None, first: str | None)
         source, rewrite, coverage, aligned = a, b, alignment.coverage_a, alignment.aligned_a
     else:
         source, rewrite, coverage, aligned = b, a, alignment.coverage_b, alignment.aligned_b
-    if coverage < REWRITE_SOURCE_COVERAGE or aligned < REWRITE_MIN_ALIGNED:
+    if coverage < thresholds().provenance_rewrite_source_coverage or aligned < thresholds().provenance_rewrite_min_aligned:
         return None
     return Link(rewrite, source, Relation.REWRITE_OF, round(coverage, 4), first)

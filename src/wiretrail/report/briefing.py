@@ -23,23 +23,18 @@ from datetime import date
 from ..model import Relation
 from ..provenance.audit import audit_document
 from ..store.base import Store
+from ..thresholds import thresholds
+from .cache import REPORTS
 from .figure_table import FigureGroup, figure_table
 from .stories import stories
 from .timeline import TimelineQuery, TimelineRow, timeline
 
-MAX_EVENTS = 24  # lines of "What happened": about one page
+BRIEFING = "briefing"  # the report cache's name for these results
 # Teasers and questions are page furniture, not reports of what happened.
 TEASER = re.compile(r"^(?:watch|pictured|explained|photos?|video|analysis|opinion|live)\s*:|\?$", re.I)
 # What makes a row worth a line: independent sources most, then a concrete place (a town or a
-# region, not a whole country), then named actors. Checked by eye on the seeds' briefing and by
-# tests/test_report_briefing.py (the gold's must-cover events).
-SOURCE_WEIGHT = 2
-CONCRETE_WEIGHT = 2
-ACTOR_WEIGHT = 1
+# region, not a whole country), then named actors: the `report_brief_*` settings.
 CONCRETE_PLACES = frozenset({"city", "region"})
-MAX_FIGURE_GROUPS = 4
-MAX_QUOTES = 5
-MIN_QUOTE_WORDS = 6  # shorter quotes say too little out of context
 
 
 @dataclass(slots=True)
@@ -61,6 +56,14 @@ class Briefing:
 
 
 def build_briefing(store: Store, *, story: str | None = None, since: date | None = None, until: date | None = None) -> Briefing:
+    """The briefing, computed once per state of the store's data (`cache.REPORTS`); shared: do
+    not change it."""
+    compute = lambda s: compose_briefing(s, story=story, since=since, until=until)  # noqa: E731
+    return REPORTS.fresh(store, BRIEFING, (story, since, until), compute)
+
+
+def compose_briefing(store: Store, *, story: str | None = None, since: date | None = None, until: date | None = None) -> Briefing:
+    """`build_briefing` computed from the store, not cached."""
     docs = None
     title = "Briefing"
     if story is not None:
@@ -79,7 +82,7 @@ def build_briefing(store: Store, *, story: str | None = None, since: date | None
         if row.summary in said:  # one sentence can report two events ('signs off ... as officials visit')
             continue
         said.add(row.summary)
-        if len(brief.events) == MAX_EVENTS:
+        if len(brief.events) == thresholds().report_brief_max_events:
             break
         numbers = [cite(r.event.doc_id, r.reported_at) for r in row.reports]
         flagged = row.independent_sources == 1 and all(
@@ -87,12 +90,12 @@ def build_briefing(store: Store, *, story: str | None = None, since: date | None
         )
         brief.events.append((row, sorted(set(numbers)), flagged))
     doc_filter = docs
-    for group in figure_table(store, conflicts_only=True)[:MAX_FIGURE_GROUPS * 3]:
+    for group in figure_table(store, conflicts_only=True)[:thresholds().report_brief_max_figure_groups * 3]:
         rows_in = [r for r in group.rows if doc_filter is None or r.figure.doc_id in doc_filter]
         if len(rows_in) < 2:
             continue
         brief.figures.append((group, [cite(r.figure.doc_id, None) for r in group.rows]))
-        if len(brief.figures) == MAX_FIGURE_GROUPS:
+        if len(brief.figures) == thresholds().report_brief_max_figure_groups:
             break
     speakers: set[str] = set()
     for quote in store.facts.quotes():  # earliest first; one per speaker; none a rewrite made up
@@ -101,10 +104,10 @@ def build_briefing(store: Store, *, story: str | None = None, since: date | None
         if unsupported.is_rewrite(quote.doc_id):
             continue
         who = quote.speaker_entity_id or quote.speaker
-        if quote.speaker and who not in speakers and len(quote.text.split()) >= MIN_QUOTE_WORDS:
+        if quote.speaker and who not in speakers and len(quote.text.split()) >= thresholds().report_brief_min_quote_words:
             speakers.add(who)
             brief.quotes.append((quote.text.strip(" ,"), quote.speaker, cite(quote.doc_id, quote.said_at)))
-        if len(brief.quotes) == MAX_QUOTES:
+        if len(brief.quotes) == thresholds().report_brief_max_quotes:
             break
     cite.finish()
     return brief
@@ -146,8 +149,8 @@ def _ranked(store: Store, rows: list[TimelineRow]) -> list[TimelineRow]:
 
     def score(row: TimelineRow) -> tuple:
         concrete = features.get(row.place or "", None) in CONCRETE_PLACES
-        return (-(SOURCE_WEIGHT * row.independent_sources + len(row.reports) + CONCRETE_WEIGHT * concrete
-                  + ACTOR_WEIGHT * bool(row.actors)), row.date is None, row.date or date.min)
+        return (-(thresholds().report_brief_source_weight * row.independent_sources + len(row.reports) + thresholds().report_brief_concrete_weight * concrete
+                  + thresholds().report_brief_actor_weight * bool(row.actors)), row.date is None, row.date or date.min)
 
     ranked = sorted(rows, key=score)
     seen: set[str] = set()

@@ -22,7 +22,10 @@ from ..extract.names import fold as _fold_text
 from ..model import Figure
 from ..store.base import Store
 from ..store.facts import FactQuery
+from ..thresholds import thresholds
+from .cache import REPORTS
 
+FIGURE_TABLE = "figure-table"  # the report cache's name for these results
 PREPOSITIONS = frozenset("in at to from of on for into near".split())
 STOP = frozenset("the a an more than some about over up new other additional".split())
 TIME_WORDS = re.compile(r"\b(earlier|previous(?:ly)?|initial(?:ly)?|last (?:week|month|year)|had been|at first|until)\b", re.I)
@@ -35,8 +38,6 @@ PLACE_PHRASE = re.compile(r"\b(?:in|to|into|inside|across)\s+((?:the\s+)?[A-Z][\
 FOLD_CACHE_WORDS = 1 << 16
 fold = lru_cache(maxsize=FOLD_CACHE_WORDS)(_fold_text)
 
-CONTEXT_CHARS = 300  # text before a figure's sentence read for what it counts ('... troops. "There are already 11,000 in Kursk"')
-NEAR_CHARS = 30  # 'additional 2,000', '2,000 more': scope words this close to the number
 
 
 @dataclass(slots=True)
@@ -71,10 +72,17 @@ class FigureGroup:
 
 
 def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool = False) -> list[FigureGroup]:
-    """Groups of figures about one thing (two or more figures, or any figure when `about` is given)."""
+    """Groups of figures about one thing (two or more figures, or any figure when `about` is
+    given); computed once per state of the store's data (`cache.REPORTS`), shared: do not change."""
+    compute = lambda s: build_figure_table(s, about=about, conflicts_only=conflicts_only)  # noqa: E731
+    return list(REPORTS.fresh(store, FIGURE_TABLE, (about, conflicts_only), compute))
+
+
+def build_figure_table(store: Store, *, about: str | None = None, conflicts_only: bool = False) -> list[FigureGroup]:
+    """`figure_table` computed from the store, not cached."""
     figures = store.facts.figures(FactQuery(text=None))
     # the stretch of text each figure is read from: its sentence with the text before it
-    stretch = {f.id: (f.doc_id, max(0, min(f.sentence_start, f.start) - CONTEXT_CHARS), max(f.sentence_end, f.end + NEAR_CHARS)) for f in figures}
+    stretch = {f.id: (f.doc_id, max(0, min(f.sentence_start, f.start) - thresholds().report_figure_context_chars), max(f.sentence_end, f.end + thresholds().report_figure_near_chars)) for f in figures}
     texts = store.facts.text_spans(list(stretch.values()))
     rows = []
     for f in figures:
@@ -85,8 +93,8 @@ def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool
             return text[max(0, start - base) : max(0, end - base)]
 
         sentence = cut(f.sentence_start, f.sentence_end) if f.sentence_end else f.subject
-        context = cut(f.sentence_start - CONTEXT_CHARS, f.sentence_end) if f.sentence_end else sentence
-        near = cut(f.start - NEAR_CHARS, f.end + NEAR_CHARS)
+        context = cut(f.sentence_start - thresholds().report_figure_context_chars, f.sentence_end) if f.sentence_end else sentence
+        near = cut(f.start - thresholds().report_figure_near_chars, f.end + thresholds().report_figure_near_chars)
         row = FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject))
         row.time_words = bool(TIME_WORDS.search(sentence))
         row.scope_near = bool(SCOPE_WORDS.search(near))

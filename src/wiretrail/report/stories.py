@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..store.base import Store
+from .cache import REPORTS
 from .timeline import copy_groups
+
+STORIES = "stories"  # the report cache's name for these results
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +29,14 @@ class StorySummary:
 
 
 def stories(store: Store, *, since: date | None = None, until: date | None = None, min_documents: int = 1) -> list[StorySummary]:
-    """Stories, biggest by independent sources first."""
+    """Stories, biggest by independent sources first (computed once per state of the store's
+    data: see `cache.REPORTS`)."""
+    params = (since, until, min_documents)
+    return list(REPORTS.fresh(store, STORIES, params, lambda s: build_stories(s, since=since, until=until, min_documents=min_documents)))
+
+
+def build_stories(store: Store, *, since: date | None = None, until: date | None = None, min_documents: int = 1) -> list[StorySummary]:
+    """`stories` computed from the store, not cached."""
     rows = store.story_tables.stories(since=since, until=until)
     members: dict[str, list[str]] = defaultdict(list)
     segments: dict[str, list[str]] = defaultdict(list)

@@ -11,27 +11,25 @@ actor or most of their content words. Copies of one text (linked `duplicate` or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+import threading
 from functools import lru_cache
 
 from ..model import DatePrecision, Event, Timestamp
 from ..provenance.meaning import Terms, sentence_terms
 from ..store.base import Store
 from ..store.facts import FactQuery
+from ..thresholds import Thresholds, thresholds
+from .cache import REPORTS, thresholds_key
 
-# Two reports of one type, day and place are one event when their sentences share this much of
-# their content words (dice); seeds: a live blog's reposted entry 1.0, the same strike told by two
-# outlets 0.35-0.6, two different strikes on one day 0.1-0.25. Rerun tests/test_report_timeline.py.
-SAME_EVENT_SIMILARITY = 0.33
-# The same sentence reported again within this many days is a copy (a live blog reposting its
-# entry the next morning): one event, dated by the earliest report, even when the day differs.
-COPY_MAX_DAYS = 3
-COMPARED_REPORTS = 4
+# When two reports are one event is decided by the `report_*` settings (wiretrail/thresholds.py).
 # A sentence's terms are a pure function of its text, so they are kept across timelines (the API
 # answers many) and can never be stale: about 6 corpora of ukraine-2022's ~8,000 distinct event
 # sentences, a few MB.
 TERMS_CACHE_SENTENCES = 1 << 16
+TIMELINE = "timeline"  # the report cache's names for these results
+COPY_GROUPS = "copy-groups"
 
 
 @dataclass(slots=True)
@@ -51,7 +49,7 @@ class Report:
     def terms(self) -> dict[str, float]:
         """Content words of the report's sentence, computed when first compared."""
         if self._terms is None:
-            self.share(_sentence_terms(self.event.summary))
+            self.share(_sentence_terms(self.event.summary, terms_generation()))
         return self._terms  # type: ignore[return-value]
 
     def share(self, terms: Terms) -> None:
@@ -62,15 +60,28 @@ class Report:
 
 
 @lru_cache(maxsize=TERMS_CACHE_SENTENCES)
-def _sentence_terms(text: str) -> Terms:
-    """`sentence_terms` once per distinct sentence (shared: callers must not change the dict)."""
+def _sentence_terms(text: str, generation: int) -> Terms:
+    """`sentence_terms` once per distinct sentence and thresholds (`terms_generation`); shared:
+    callers must not change the dict."""
     return sentence_terms(text)
 
 
-def _with_terms(report: Report) -> Report:
+_GENERATIONS: dict[Thresholds, int] = {}
+_GENERATIONS_LOCK = threading.Lock()
+
+
+def terms_generation() -> int:
+    """A small number for the thresholds in effect (stems and weights of terms are settings):
+    the terms cache's key, cheaper to hash per sentence than the thresholds themselves."""
+    values = thresholds_key()
+    with _GENERATIONS_LOCK:
+        return _GENERATIONS.setdefault(values, len(_GENERATIONS))
+
+
+def _with_terms(report: Report, generation: int) -> Report:
     """The report, its terms computed the first time a comparison needs them."""
     if report._terms is None:
-        report.share(_sentence_terms(report.event.summary))
+        report.share(_sentence_terms(report.event.summary, generation))
     return report
 
 
@@ -112,7 +123,17 @@ class TimelineQuery:
 
 
 def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[TimelineRow]:
-    """Events merged across reports, ordered by the day they happened; undated ones last."""
+    """Events merged across reports, ordered by the day they happened; undated ones last.
+
+    Computed once per state of the store's data (`cache.REPORTS`); the rows are shared with
+    other callers and must not be changed."""
+    rows = REPORTS.fresh(store, TIMELINE, replace(query, limit=None), lambda s: build_timeline(s, replace(query, limit=None)))
+    return rows[: query.limit] if query.limit is not None else list(rows)
+
+
+def build_timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[TimelineRow]:
+    """`timeline` computed from the store, not cached."""
+    generation = terms_generation()
     events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
     events = [e for e in events if _wanted(e, query)]
     times = store.facts.report_times()
@@ -128,7 +149,7 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
         if row is not None and not _near(row.date, e.date):
             row = None
         if row is None:
-            row = next((r for r in by_day.get((e.type, e.date), ()) if _same_event(r, report)), None)
+            row = next((r for r in by_day.get((e.type, e.date), ()) if _same_event(r, report, generation)), None)
         if row is None:
             row = TimelineRow(e.date, e.date_precision, e.type, e.place, e.summary, e.actors, [report])
             rows.append(row)
@@ -146,10 +167,10 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
 
 
 def _near(a: date | None, b: date | None) -> bool:
-    """A copy of a report joins its row when posted within COPY_MAX_DAYS of it."""
+    """A copy of a report joins its row when posted within `report_copy_max_days` days of it."""
     if a is None or b is None:
         return a is b
-    return abs((a - b).days) <= COPY_MAX_DAYS
+    return abs((a - b).days) <= thresholds().report_copy_max_days
 
 
 def _wanted(event: Event, query: TimelineQuery) -> bool:
@@ -165,7 +186,7 @@ def _wanted(event: Event, query: TimelineQuery) -> bool:
     return True
 
 
-def _same_event(row: TimelineRow, report: Report) -> bool:
+def _same_event(row: TimelineRow, report: Report, generation: int) -> bool:
     e = report.event
     if e.type != row.type:
         return False
@@ -176,8 +197,8 @@ def _same_event(row: TimelineRow, report: Report) -> bool:
     if set(row.actors) & set(e.actors) and (row.place or e.place):
         return True
     # against the row's first reports only: later ones are copies of them or of each other
-    _with_terms(report)
-    return any(_dice(_with_terms(r), report) >= SAME_EVENT_SIMILARITY for r in row.reports[:COMPARED_REPORTS])
+    _with_terms(report, generation)
+    return any(_dice(_with_terms(r, generation), report) >= thresholds().report_same_event_similarity for r in row.reports[:thresholds().report_compared_reports])
 
 
 def _dice(a: Report, b: Report) -> float:
@@ -208,7 +229,13 @@ def _sortable(ts: Timestamp | None) -> tuple[int, str]:
 
 def copy_groups(store: Store) -> dict[str, str]:
     """Each document's copy group: documents joined by `duplicate`/`shares-passages` links are one
-    source (union-find over the links)."""
+    source (union-find over the links). Cached per data version: stories and the timeline both
+    need it; shared, do not change it."""
+    return REPORTS.fresh(store, COPY_GROUPS, None, build_copy_groups)
+
+
+def build_copy_groups(store: Store) -> dict[str, str]:
+    """`copy_groups` computed from the links, not cached."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -19,13 +19,12 @@ from ..model import DocumentKind, Segment, SegmentKind, Timestamp
 from .liveblog import resolve_days, split_live_blog
 from .sections import split_sections
 from .stamps import Stamp, parse_stamp_line
+from ..thresholds import thresholds
 
 __all__ = ["Segmentation", "Stamp", "parse_stamp_line", "resolve_days", "segment_document"]
 
 _LIVE_TITLE = re.compile(r"\b(?:live|latest)\b", re.IGNORECASE)
 _UPDATES_TITLE = re.compile(r"\bupdates\b", re.IGNORECASE)
-LIVE_UPDATES_MIN_SECTIONS = 5  # a dated page with this many headlined sections is a running
-# page of updates; a wire story with three subheads is still an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def segment_document(
         if title and _LIVE_TITLE.search(title):
             kind = DocumentKind.LIVE_BLOG
         elif (title and _UPDATES_TITLE.search(title)) or (
-            day is not None and len(sections) >= LIVE_UPDATES_MIN_SECTIONS
+            day is not None and len(sections) >= thresholds().segment_live_updates_min_sections
         ):
             kind = DocumentKind.LIVE_UPDATES
         else:

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from ..model import DateOrigin, DatePrecision, Segment, SegmentKind, Timestamp
 from .lines import Line, is_closed_sentence, split_lines
 from .stamps import Stamp, parse_stamp_line, stamp_datetime
+from ..thresholds import thresholds
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +39,6 @@ _RELATIVE_TIME = re.compile(
     r"^(?:\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\s+ago|just now)$", re.IGNORECASE
 )
 
-MIN_ENTRIES = 2  # one stamp line in an article is an 'Updated 09:01' note, not a blog
-# A step back in time of up to this many minutes between consecutive entries is an entry posted
-# out of order, not ~23 hours of silence followed by a new day. Re-run evals/liveblog.py after a change.
-MAX_OUT_OF_ORDER_MINUTES = 60
-# Share of stamps with a headline-like line beside them for the blog to use that layout. In
-# synthetic blogs without headlines up to ~0.46 of stamps have an unpunctuated line (a link or
-# embed title) just above; in blogs with headlines nearly all do.
-HEADLINE_LAYOUT_MIN_SHARE = 0.7
-# Dated stamps needed before a trailing block of bare times is read as 'today' (a later day).
-# One dated stamp may be a day header over the same day's bare entries.
-MIN_DATED_FOR_TODAY_BLOCK = 2
-MIN_ENTRY_HEADLINE_WORDS = 2  # a lone '-' or 'Breaking' over a stamp is a list bullet or a label
-MAX_ENTRY_HEADLINE_CHARS = 250  # entry headlines in the seeds reach ~110; a longer line is a paragraph
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -75,7 +63,7 @@ def split_live_blog(doc_id: str, text: str, *, published: date | None = None) ->
             found[-1] = (found[-1][0], i, _merge(found[-1][2], stamp))
             continue
         found.append((i, i, stamp))
-    if len(found) < MIN_ENTRIES:
+    if len(found) < thresholds().segment_min_entries:
         return None
     # a relative time printed beside a stamp ('3h ago') belongs to it, never to a headline
     found = [
@@ -142,7 +130,7 @@ def resolve_days(stamps: Sequence[Stamp], *, anchor: date | None = None) -> tupl
     days[order[first]] = start_day
     # Pages that print a date only on entries older than the day they were rendered (The
     # Independent) end in a block of bare times from a later day than every dated one.
-    dated_then_today = len(anchored) >= MIN_DATED_FOR_TODAY_BLOCK and anchored[-1] == len(anchored) - 1 < n - 1
+    dated_then_today = len(anchored) >= thresholds().segment_min_dated_for_today_block and anchored[-1] == len(anchored) - 1 < n - 1
     # 3a. forward in time from the first anchor
     current = start_day
     for k in range(first + 1, n):
@@ -166,7 +154,7 @@ def resolve_days(stamps: Sequence[Stamp], *, anchor: date | None = None) -> tupl
 
 def _wrapped(earlier: int, later: int) -> bool:
     """Did midnight pass between two consecutive entries, given their minutes of the day?"""
-    return earlier - later > MAX_OUT_OF_ORDER_MINUTES
+    return earlier - later > thresholds().segment_max_out_of_order_minutes
 
 
 def _written_days(stamps: Sequence[Stamp], anchor: date | None) -> list[date | None]:
@@ -214,7 +202,7 @@ def _elapsed(earlier: int, later: int) -> int:
     """Minutes from one entry to the next in time order; a small step back costs its size."""
     if later >= earlier:
         return later - earlier
-    if earlier - later <= MAX_OUT_OF_ORDER_MINUTES:
+    if earlier - later <= thresholds().segment_max_out_of_order_minutes:
         return earlier - later
     return later - earlier + MINUTES_PER_DAY
 
@@ -253,9 +241,9 @@ def _entries(lines: Sequence[Line], found: Sequence[tuple[int, int, Stamp]]) -> 
     n_above = sum(above(first) is not None for first, _, _ in found)
     n_below = sum(below(last) is not None for _, last, _ in found)
     layout = None
-    if n_above >= HEADLINE_LAYOUT_MIN_SHARE * len(found) and n_above >= n_below:
+    if n_above >= thresholds().segment_headline_layout_min_share * len(found) and n_above >= n_below:
         layout = "above"
-    elif n_below >= HEADLINE_LAYOUT_MIN_SHARE * len(found):
+    elif n_below >= thresholds().segment_headline_layout_min_share * len(found):
         layout = "below"
     log.debug("live blog: %d stamps, headline layout %s", len(found), layout)
     entries = []
@@ -272,8 +260,8 @@ def _entries(lines: Sequence[Line], found: Sequence[tuple[int, int, Stamp]]) -> 
 def _headline_like(text: str) -> bool:
     """An entry headline: a short line that is not a finished sentence of running text."""
     return (
-        len(text.split()) >= MIN_ENTRY_HEADLINE_WORDS
-        and len(text) <= MAX_ENTRY_HEADLINE_CHARS
+        len(text.split()) >= thresholds().segment_min_entry_headline_words
+        and len(text) <= thresholds().segment_max_entry_headline_chars
         and not is_closed_sentence(text)
     )
 

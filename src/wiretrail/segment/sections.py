@@ -15,11 +15,8 @@ from datetime import date
 
 from ..model import Segment, SegmentKind
 from .lines import Line, is_closed_sentence, split_lines
+from ..thresholds import thresholds
 
-MIN_SECTIONS = 3  # fewer headlines is an article with a title and a subtitle or two, kept whole
-MIN_HEADLINE_WORDS = 3  # 'Key Points', 'In World': labels, not headlines of reporting
-MAX_HEADLINE_WORDS = 20  # the seeds' longest headline has 15 words; standfirsts run to 25+
-MAX_HEADLINE_CHARS = 160
 _OPENERS = "\"'“‘«("
 _REPORTED = re.compile(r"\b(?:said|told|added|wrote)\b", re.IGNORECASE)
 
@@ -39,7 +36,7 @@ def headline_lines(lines: Sequence[Line], *, title: str | None = None) -> list[i
 
 def is_headline_like(text: str) -> bool:
     words = text.split()
-    if not MIN_HEADLINE_WORDS <= len(words) <= MAX_HEADLINE_WORDS or len(text) > MAX_HEADLINE_CHARS:
+    if not thresholds().segment_min_headline_words <= len(words) <= thresholds().segment_max_headline_words or len(text) > thresholds().segment_max_headline_chars:
         return False
     first = text.lstrip(_OPENERS)[:1]
     if not (first.isupper() or first.isdigit()) or is_closed_sentence(text):
@@ -53,7 +50,7 @@ def is_headline_like(text: str) -> bool:
 
 def is_body_paragraph(text: str) -> bool:
     """A finished sentence, or a line too long to be a headline."""
-    return is_closed_sentence(text) or len(text.split()) > MAX_HEADLINE_WORDS
+    return is_closed_sentence(text) or len(text.split()) > thresholds().segment_max_headline_words
 
 
 def split_sections(
@@ -63,7 +60,7 @@ def split_sections(
     when the page has fewer than `MIN_SECTIONS` headlines."""
     lines = split_lines(text)
     starts = headline_lines(lines, title=title)
-    if len(starts) < MIN_SECTIONS:
+    if len(starts) < thresholds().segment_min_sections:
         return None
     segments: list[Segment] = []
     if any(line.text for line in lines[: starts[0]]):

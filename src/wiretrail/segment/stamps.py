@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
+from ..thresholds import thresholds
 
-MAX_STAMP_LINE_CHARS = 120  # longest stamp seen (full date, zone, two authors) is ~75; paragraphs run longer
-MAX_AUTHOR_WORDS = 8  # two full names joined by 'and'; more words is a sentence, not a byline
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -112,7 +111,7 @@ class Stamp:
 def parse_stamp_line(line: str) -> Stamp | None:
     """The stamp a standalone line carries, or None when the line is anything else."""
     line = " ".join(line.split())
-    if not line or len(line) > MAX_STAMP_LINE_CHARS or not any(c.isdigit() for c in line):
+    if not line or len(line) > thresholds().segment_max_stamp_line_chars or not any(c.isdigit() for c in line):
         return None
     byline = _BYLINE_FIRST.match(line)
     if byline and _looks_like_name(byline["author"]):
@@ -221,11 +220,11 @@ def _is_month_word(word: str) -> bool:
 
 def _looks_like_name(text: str) -> bool:
     """A byline: a few capitalised words, possibly several names joined by 'and' or commas."""
-    if len(text) > MAX_STAMP_LINE_CHARS or _NOT_IN_NAMES.search(text):
+    if len(text) > thresholds().segment_max_stamp_line_chars or _NOT_IN_NAMES.search(text):
         return False
     for name in re.split(r"\s*,\s*", text.strip()):
         words = name.split()
-        if not words or len(words) > MAX_AUTHOR_WORDS:
+        if not words or len(words) > thresholds().segment_max_author_words:
             return False
         if words[0].lower() in ("and", "&") or words[-1].lower() in _NAME_PARTICLES:
             return False

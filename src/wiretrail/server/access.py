@@ -27,8 +27,9 @@ class StorePool:
         self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
         self._opened: list[Store] = []
         self._open: Callable[[], Store] | None
+        self.db: str | None = None  # the path or URL, when the pool opens its own stores
         if isinstance(store_or_db, (str, Path)):
-            db = str(store_or_db)
+            db = self.db = str(store_or_db)
             self._open = lambda: open_store(db)
             self._slots = threading.BoundedSemaphore(max_open)
             first = self._open()  # fail at start-up, not on the first request

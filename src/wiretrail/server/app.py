@@ -15,15 +15,16 @@ from ..settings import Settings
 from ..store.base import Store
 from .access import StorePool
 from .auth import require_read
-from .middleware import BodyLimit, RefuseNul, SecurityHeaders
+from .ingest_worker import IngestWorker
+from .middleware import BodyLimit, RefuseNul, SecurityHeaders, UseThresholds
 from .problems import install_handlers
 from .ratelimit import RateLimit
-from .routes import documents, facts, ingest, links, search, stories
+from .routes import alerts, documents, facts, ingest, links, search, stories
 from .web import mount_static, router as web_router
 
 log = logging.getLogger(__name__)
 
-READ_ROUTERS = (documents.router, stories.router, facts.router, links.router, search.router)
+READ_ROUTERS = (documents.router, stories.router, facts.router, links.router, search.router, alerts.router)
 API_ROUTERS = (*READ_ROUTERS, ingest.router)  # every JSON endpoint (the OpenAPI test walks these)
 
 
@@ -33,10 +34,13 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     if settings.read_token_required and not settings.token:
         raise ConfigError("read_token_required is on but no token is set: set the token setting (env WIRETRAIL_TOKEN)")
     stores = StorePool(store_or_db)
+    worker = IngestWorker(stores.db, settings) if stores.db else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        if worker is not None:
+            worker.close()
         stores.close()
 
     app = FastAPI(
@@ -51,12 +55,14 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     )
     app.state.settings = settings
     app.state.stores = stores
+    app.state.ingest_worker = worker
     for router in READ_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_read)])
     app.include_router(ingest.router)
     app.include_router(web_router)
     mount_static(app)
     install_handlers(app)
+    app.add_middleware(UseThresholds, settings=settings)
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # outside the body limit: a refused client costs no body read

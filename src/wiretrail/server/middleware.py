@@ -1,6 +1,7 @@
-"""ASGI middleware: security headers on every response, and the request body size limit.
+"""ASGI middleware: security headers on every response, the request body size limit, NULs
+refused, and the settings' thresholds in effect for each request.
 
-Both are plain ASGI so they also cover static files and error responses, and so the size limit
+All are plain ASGI so they also cover static files and error responses, and so the size limit
 holds for chunked bodies that declare no Content-Length: the body is counted as it arrives.
 """
 
@@ -10,6 +11,8 @@ import json
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..thresholds import Thresholds, using
 
 # The page's scripts and styles are files served from here: no inline script or style, no
 # other origin, nothing framed. Article text is data, never markup, and this is the backstop.
@@ -117,3 +120,17 @@ class RefuseNul:
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)
+
+
+class UseThresholds:
+    """Run every request under the server's settings as the pipeline thresholds in effect, so
+    an audit or ingest through the API decides exactly as `wiretrail audit`/`ingest` would with
+    the same `wiretrail.toml` (sync routes run in worker threads that inherit this context)."""
+
+    def __init__(self, app: ASGIApp, *, settings: Thresholds) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with using(self.settings):
+            await self.app(scope, receive, send)

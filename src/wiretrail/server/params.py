@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 
 from .. import lookup
 from ..errors import NotFound
+from ..report.cache import REPORTS
 from ..report.stories import StorySummary
 from ..store.base import Store
 from .problems import ApiError
 
 MAX_PAGE = 500  # rows per page: a timeline of the whole ukraine-2022 corpus in a few requests
 DEFAULT_PAGE = 50
+# Cached reports (timeline, stories, figure table) say the data version they were computed at;
+# while a newer one is being computed, the second header gives the store's latest version.
+DATA_VERSION_HEADER = "X-Wiretrail-Data-Version"
+LATEST_VERSION_HEADER = "X-Wiretrail-Data-Latest"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,19 @@ def page(
     offset: Annotated[int, Query(ge=0, description="Skip this many items first.")] = 0,
 ) -> Page:
     return Page(limit, offset)
+
+
+def served_report(
+    request: Request, response: Response, store: Store, kind: str, params: Hashable, compute: Callable[[Store], T]
+) -> T:
+    """A report from the process's cache, stale-while-revalidate (`report.cache`): after a write,
+    readers get the last result at once while one background recompute runs. The response says
+    which data version it serves (and, while a recompute runs, the store's latest)."""
+    served = REPORTS.served(store, kind, params, compute, borrow=request.app.state.stores.borrow)
+    response.headers[DATA_VERSION_HEADER] = str(served.version)
+    if served.stale:
+        response.headers[LATEST_VERSION_HEADER] = str(served.latest)
+    return served.value
 
 
 @contextmanager

@@ -50,6 +50,10 @@ class DocumentQuery:
     until: datetime | None = None
     kind: str | None = None
     language: str | None = None  # ISO 639-1 code
+    # documents mentioning an entity (a place): its id, or text any of its spellings contains
+    # (any case), as the timeline's --entity and --place match names
+    entity: str | None = None
+    place: str | None = None
     limit: int | None = None
     offset: int = 0
 
@@ -77,6 +81,16 @@ class StoreCounts:
     segments: int
     sentences: int
     failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class DataStamp:
+    """Which store and which state of its data: `version` grows with every write that changes
+    what reports read, `store` tells apart stores that could share a counter value (two files at
+    one path over time, two schemas of one database)."""
+
+    store: str
+    version: int
 
 
 @runtime_checkable
@@ -145,5 +159,16 @@ class Store(Protocol):
     def write_stories(self, update: StoryUpdate) -> None: ...
 
     def schema_version(self) -> int: ...
+
+    # thresholds that shape stored rows, pinned on the first ingest (`pipeline.pin_stored_thresholds`)
+    def pinned_settings(self) -> dict[str, str]: ...
+
+    def pin_settings(self, values: dict[str, str]) -> None: ...
+
+    # bumped in the transaction of every write reports read (documents, links, stories): a
+    # report computed at one version is current until the next
+    def data_version(self) -> int: ...
+
+    def data_stamp(self) -> DataStamp: ...
 
     def close(self) -> None: ...

@@ -424,6 +424,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX documents_language ON documents (language)",
         ),
     ),
+    Migration(
+        13,
+        "data version: a counter every write that changes what reports read bumps, so a cache of "
+        "computed reports knows when it is stale; a random id tells stores at one path apart",
+        (
+            """CREATE TABLE data_version (
+                id INTEGER PRIMARY KEY,
+                store_id TEXT NOT NULL,
+                version {BIGINT} NOT NULL
+            )""",
+        ),
+        sqlite_only=("INSERT INTO data_version (id, store_id, version) VALUES (1, lower(hex(randomblob(16))), 0)",),
+        postgres_only=(
+            "INSERT INTO data_version (id, store_id, version) VALUES (1, md5(random()::text || clock_timestamp()::text), 0)",
+        ),
+    ),
+    Migration(
+        14,
+        "pinned settings: thresholds that shape stored fingerprints (MinHash seed, permutations, "
+        "bands, shingle size, passage keys), recorded on the first ingest so a later one under "
+        "other values is refused instead of mixing incomparable rows",
+        (
+            """CREATE TABLE pinned_settings (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                pinned_at {TIMESTAMP} NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

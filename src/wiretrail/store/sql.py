@@ -30,7 +30,7 @@ from ..model import (
     SharedSpan,
 )
 from . import rows, search
-from .base import CANDIDATES_PER_KEY, DocumentQuery, SearchHit, StoreCounts, WriteResult
+from .base import CANDIDATES_PER_KEY, DataStamp, DocumentQuery, SearchHit, StoreCounts, WriteResult
 from .extraction import ExtractionWriter
 from .facts import FactReader
 from .migrations import LATEST_VERSION, MIGRATIONS, POSTGRES
@@ -44,6 +44,18 @@ ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-paramete
 
 def placeholders(n: int) -> str:
     return ", ".join("?" * n)
+
+
+def like_escape(text: str) -> str:
+    """`text` matched literally by `LIKE ... ESCAPE '\\'` (a user's `%` or `_` is no wildcard)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# documents with a mention of an entity named by id or by a spelling containing the text
+MENTIONING = (
+    "id IN (SELECT m.doc_id FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id "
+    "WHERE (e.id = ? OR e.id IN (SELECT entity_id FROM entity_forms WHERE LOWER(form) LIKE ? ESCAPE '\\')){type})"
+)
 
 
 class SQLStore:
@@ -74,6 +86,20 @@ class SQLStore:
             return 0
         row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         return row[0] or 0
+
+    def data_version(self) -> int:
+        """The data's version: it grows with every write that changes what reports read."""
+        return self.data_stamp().version
+
+    def data_stamp(self) -> DataStamp:
+        """The store's id and data version, in one indexed read (reports check it per call)."""
+        store_id, version = self._conn.execute("SELECT store_id, version FROM data_version WHERE id = 1").fetchone()
+        return DataStamp(f"{self.backend}:{self.name}:{store_id}", version)
+
+    @staticmethod
+    def _bump_version(conn: Any) -> None:
+        """Inside a write transaction: a cached report computed before it is now stale."""
+        conn.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")
 
     def _check_version(self, version: int) -> None:
         if version > LATEST_VERSION:
@@ -113,6 +139,20 @@ class SQLStore:
 
     # -- writing ------------------------------------------------------------------------------
 
+    def pinned_settings(self) -> dict[str, str]:
+        """Settings the store's rows were built with (`thresholds.STORED_THRESHOLDS`)."""
+        return {name: value for name, value in self._conn.execute("SELECT name, value FROM pinned_settings")}
+
+    def pin_settings(self, values: dict[str, str]) -> None:
+        """Record `values` for names not yet pinned; a pinned value is never changed."""
+        now = datetime.now(timezone.utc).isoformat()
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO pinned_settings (name, value, pinned_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                [(name, value, now) for name, value in values.items()],
+            )
+
+
     def write_batch(
         self, documents: Sequence[AnalyzedDocument], failures: Sequence[Failure] = ()
     ) -> WriteResult:
@@ -136,6 +176,8 @@ class SQLStore:
                     self._write_document(conn, analyzed)
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
+                if added:  # failures alone change no report
+                    self._bump_version(conn)
                 conn.executemany(
                     f"INSERT INTO failures ({', '.join(rows.FAILURE_COLUMNS)}) "
                     f"VALUES ({placeholders(len(rows.FAILURE_COLUMNS))})",
@@ -207,6 +249,10 @@ class SQLStore:
         if query.language is not None:
             where.append("language = ?")
             params.append(query.language)
+        for needle, place in ((query.entity, False), (query.place, True)):
+            if needle:
+                where.append(MENTIONING.format(type=" AND e.type = 'PLACE'" if place else ""))
+                params += [needle, "%" + like_escape(needle.lower()) + "%"]
         sql = "SELECT * FROM documents"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -223,7 +269,7 @@ class SQLStore:
 
     def resolve_id(self, prefix: str) -> list[str]:
         """Ids starting with `prefix` (so a user can type the first few characters)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = like_escape(prefix)
         cursor = self._conn.execute(
             "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
             (escaped + "%",),
@@ -348,7 +394,10 @@ class SQLStore:
     ) -> None:
         """Add sentence matches and replace the links of the given document pairs, atomically;
         the documents whose matches these are leave the pending list in the same transaction."""
+        pairs = list(pairs)
         with self._transaction() as conn:
+            if matches or links or pairs:  # links make copy groups; matches feed the audit
+                self._bump_version(conn)
             conn.executemany("DELETE FROM provenance_pending WHERE doc_id = ?", [(d,) for d in done])
             conn.executemany(
                 "INSERT INTO sentence_matches (doc_a, sent_a, doc_b, sent_b, similarity, method) "
@@ -412,6 +461,7 @@ class SQLStore:
         try:
             with self._transaction() as conn:
                 StoryTables(conn).write(update)
+                self._bump_version(conn)
         except self.db_errors as exc:
             raise StoreError(f"store {self.name}: stories not written, nothing changed: {exc}") from exc
 

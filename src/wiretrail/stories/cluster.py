@@ -34,57 +34,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .features import StoryFeatures, weigh_terms, words
+from ..thresholds import thresholds
 
 # -- named thresholds (tuned on ECB+ odd topics: evals/clustering.py) -------------------------
-# Scores are weighted sums of per-kind cosines (KIND_WEIGHTS sum to ~3), less conflict penalties.
-# On ECB+ odd topics a unit's score with its own story runs ~0.8-2.5 and with the same-kind other
-# event ~0.4-1.2: the overlap is where the errors are (see the report in evals/clustering.py).
-JOIN_THRESHOLD = 0.6  # score at which a unit joins a story (grid 0.3-0.9: 0.5-0.7 best)
-MERGE_THRESHOLD = 1.5  # story-to-story score at which two stories are one (lower merged whole topics)
 # Weight of each kind's cosine: words, lead words, lead names, names, places, numbers, years,
 # event types. Started from a logistic regression on same-topic document pairs (same event or
 # not), then adjusted on the incremental runs.
 KIND_WEIGHTS = {"w": 1.0, "l": 0.3, "h": 0.5, "e": 0.35, "p": 0.25, "n": 0.6, "y": 0.3, "t": 0.2}
-LEAD_CONFLICT_PENALTY = 0.15  # both leads name people, none in common
-PRINCIPAL_MIN_WEIGHT = 1.0 + math.log(2)  # a person named twice (a story: twice per member on average)
-PRINCIPAL_CONFLICT_PENALTY = 0.15  # per side whose principal person the other never names
-YEAR_CONFLICT_PENALTY = 0.2  # both name years, none in common (0.6 gained precision, lost as much recall)
-DATE_NEAR_DAYS = 3  # a unit dated this close to a story's time range gets DATE_BONUS
-DATE_BONUS = 0.05
-DATE_FAR_DAYS = 60  # beyond this from the range, DATE_PENALTY (stories run weeks, not years)
-DATE_PENALTY = 0.15
-CENTROID_TERMS = 400  # words kept per story centroid, by current tf-idf weight
-CENTROID_PRUNE_AT = 2 * CENTROID_TERMS  # prune when a centroid grows past this (amortised)
-CANDIDATE_FEATURES = 40  # the unit's rarest features that look up candidate stories
-# Candidate stories scored per unit (and per merge check): those sharing the most weight of the
-# unit's rare features. Scoring every story sharing any of 40 features made assignment grow with
-# the corpus (300 ms per unit at 150 stories on ukraine-2022); rerun evals/clustering.py after a change.
-MAX_CANDIDATE_STORIES = 12
-MERGE_CANDIDATE_STORIES = 3
-# A lookup feature already held by more stories than this is skipped: it tells few stories
-# apart, and reading its posting list made every lookup grow with the corpus (with unbounded
-# name/number maps and fixed-rate idf refreshes below, a synthetic 5,000-entry live blog went
-# from 6 ms per unit at 1,000 units to 32 ms at 5,000; now ~5 ms throughout). Far above ECB+'s
-# ~60 stories, so the evaluation is unchanged; rerun evals/clustering.py and
-# tests/test_stories_cluster.py.
-MAX_POSTINGS = 64
-# Names, places, numbers, years and event types kept per story, by count (words are bounded by
-# CENTROID_TERMS): a live blog's running story otherwise collects every number and name ever
-# written in it, and each unit it scores costs that much more.
-CENTROID_KEYS = 200
-CENTROID_KEYS_PRUNE_AT = 2 * CENTROID_KEYS
-# A story's idf-weighted vectors are cached until it changes or this many units have arrived
-# (idf drifts slowly as the corpus grows).
-IDF_REFRESH_UNITS = 256
-# Past this many units, refresh only when the corpus has grown by IDF_REFRESH_GROWTH: idf moves
-# with log(units), and refreshing every 256 units recomputed every candidate's vectors at a
-# fixed rate while the stories kept multiplying (a long live blog). ECB+ (496 units) never
-# gets here; rerun evals/clustering.py after a change.
-IDF_GEOMETRIC_FROM = 1024
-IDF_REFRESH_GROWTH = 0.125
-TITLE_CANDIDATES = 6  # member titles kept per story to pick the most central from
-HEADLINE_LIKE_WORDS = 20  # a candidate title up to this long is preferred over a long lead
-TITLE_LONG_PENALTY = 0.1
 
 
 # The story's per-key count maps that CENTROID_KEYS bounds.
@@ -197,7 +153,7 @@ def _story_features(s: StoryState) -> dict[str, float]:
 
 def _principal(raw: dict[str, float]) -> str | None:
     """The person a text (or a story, by its mean weights) is mostly about, if anyone."""
-    best, weight = None, PRINCIPAL_MIN_WEIGHT
+    best, weight = None, thresholds().stories_principal_min_weight
     for f, x in raw.items():
         if f.startswith("e:PERSON|") and (x > weight or (x == weight and best is not None and f < best)):
             best, weight = f, x
@@ -261,11 +217,12 @@ def _years_conflict(a: _Facets, b: _Facets) -> bool:
 class StoryClusterer:
     """Assigns units to stories one at a time; `state` is all it keeps."""
 
-    def __init__(self, state: ClusterState | None = None, *, join_threshold: float = JOIN_THRESHOLD,
-                 merge_threshold: float = MERGE_THRESHOLD, kind_weights: dict[str, float] | None = None) -> None:
+    def __init__(self, state: ClusterState | None = None, *, join_threshold: float | None = None,
+                 merge_threshold: float | None = None, kind_weights: dict[str, float] | None = None) -> None:
         self.state = state or ClusterState()
-        self.join_threshold = join_threshold
-        self.merge_threshold = merge_threshold
+        # None: the thresholds in effect (`wiretrail.thresholds`) when the clusterer is made
+        self.join_threshold = thresholds().stories_join_threshold if join_threshold is None else join_threshold
+        self.merge_threshold = thresholds().stories_merge_threshold if merge_threshold is None else merge_threshold
         self.kind_weights = dict(KIND_WEIGHTS, **(kind_weights or {}))
         self._index: dict[str, set[str]] = defaultdict(set)  # feature -> story ids (derived)
         self._views: dict[str, tuple] = {}  # story id -> (version, _Vectors)
@@ -306,13 +263,14 @@ class StoryClusterer:
                 if not ids:
                     del self._index[f]
 
-    def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int = MAX_CANDIDATE_STORIES) -> list[str]:
-        rare = heapq.nsmallest(CANDIDATE_FEATURES, vec, key=lambda f: (-vec[f], f))
+    def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int | None = None) -> list[str]:
+        limit = thresholds().stories_max_candidate_stories if limit is None else limit
+        rare = heapq.nsmallest(thresholds().stories_candidate_features, vec, key=lambda f: (-vec[f], f))
         shared: dict[str, float] = defaultdict(float)
         read = 0
         for f in rare:
             ids = self._index.get(f, ())
-            if len(ids) > MAX_POSTINGS:
+            if len(ids) > thresholds().stories_max_postings:
                 continue
             read += len(ids)
             for sid in ids:
@@ -334,10 +292,10 @@ class StoryClusterer:
 
     def _idf_epoch(self) -> int:
         n = self.state.units
-        if n < IDF_GEOMETRIC_FROM:
-            return n // IDF_REFRESH_UNITS
-        grown = math.log(n / IDF_GEOMETRIC_FROM) / math.log1p(IDF_REFRESH_GROWTH)
-        return IDF_GEOMETRIC_FROM // IDF_REFRESH_UNITS + int(grown)
+        if n < thresholds().stories_idf_geometric_from:
+            return n // thresholds().stories_idf_refresh_units
+        grown = math.log(n / thresholds().stories_idf_geometric_from) / math.log1p(thresholds().stories_idf_refresh_growth)
+        return thresholds().stories_idf_geometric_from // thresholds().stories_idf_refresh_units + int(grown)
 
     def _vectors(self, raw: dict[str, float]) -> _Vectors:
         by_kind = self._by_kind(raw)
@@ -367,10 +325,10 @@ class StoryClusterer:
             gap = (first - s_last).days
         else:
             gap = 0
-        if gap <= DATE_NEAR_DAYS:
-            return DATE_BONUS
-        if gap > DATE_FAR_DAYS:
-            return -DATE_PENALTY
+        if gap <= thresholds().stories_date_near_days:
+            return thresholds().stories_date_bonus
+        if gap > thresholds().stories_date_far_days:
+            return -thresholds().stories_date_penalty
         return 0.0
 
     def score(self, features: StoryFeatures, story: StoryState) -> float:
@@ -386,11 +344,11 @@ class StoryClusterer:
                 sim += w * self._cosine(a.by_kind[k], b.by_kind[k], a.norms[k], b.norms[k])
         fa, fb, a_raw, b_raw = a.facets, b.facets, a.raw, b.raw
         conflicts = _principal_conflict(fa, fb, b_raw) + _principal_conflict(fb, fa, a_raw)
-        sim -= PRINCIPAL_CONFLICT_PENALTY * conflicts
+        sim -= thresholds().stories_principal_conflict_penalty * conflicts
         if _lead_people_conflict(fa, fb):
-            sim -= LEAD_CONFLICT_PENALTY
+            sim -= thresholds().stories_lead_conflict_penalty
         if _years_conflict(fa, fb):
-            sim -= YEAR_CONFLICT_PENALTY
+            sim -= thresholds().stories_year_conflict_penalty
         return sim
 
     def _score(self, unit: _Vectors, first: date | None, last: date | None, story: StoryState) -> float:
@@ -449,18 +407,18 @@ class StoryClusterer:
 
     def _maybe_prune(self, s: StoryState) -> None:
         """Keep every centroid bounded (amortised: pruned to half once it doubles)."""
-        if len(s.terms) > CENTROID_PRUNE_AT or len(s.lead_terms) > CENTROID_PRUNE_AT:
+        if len(s.terms) > (2 * thresholds().stories_centroid_terms) or len(s.lead_terms) > (2 * thresholds().stories_centroid_terms):
             self._prune(s)
         for attr in _KEYED:
             counts = getattr(s, attr)
-            if len(counts) > CENTROID_KEYS_PRUNE_AT:
-                keep = heapq.nsmallest(CENTROID_KEYS, counts, key=lambda k: (-counts[k], k))
+            if len(counts) > (2 * thresholds().stories_centroid_keys):
+                keep = heapq.nsmallest(thresholds().stories_centroid_keys, counts, key=lambda k: (-counts[k], k))
                 setattr(s, attr, {k: counts[k] for k in keep})
 
     def _prune(self, s: StoryState) -> None:
         for prefix, attr in (("w", "terms"), ("l", "lead_terms")):
             sums = getattr(s, attr)
-            keep = sorted(sums, key=lambda t: (-sums[t] * self.idf(f"{prefix}:{t}"), t))[:CENTROID_TERMS]
+            keep = sorted(sums, key=lambda t: (-sums[t] * self.idf(f"{prefix}:{t}"), t))[:thresholds().stories_centroid_terms]
             setattr(s, attr, {t: sums[t] for t in keep})
 
     # -- 5. merge -----------------------------------------------------------------------------
@@ -472,7 +430,7 @@ class StoryClusterer:
             story = st.stories[sid]
             view = self._view(story)
             best, best_score = None, self.merge_threshold
-            for other in self._candidates(self._weighted(view.raw), exclude=sid, limit=MERGE_CANDIDATE_STORIES):
+            for other in self._candidates(self._weighted(view.raw), exclude=sid, limit=thresholds().stories_merge_candidate_stories):
                 o = st.stories[other]
                 sc = self._similarity(view, self._view(o))
                 sc += self.date_adjustment(story.first_day, story.last_day, o.first_day, o.last_day)
@@ -517,11 +475,11 @@ class StoryClusterer:
         def centrality(title: str) -> tuple[float, str]:
             tv = {t: w * self.idf(f"w:{t}") for t, w in weigh_terms(words(title))}
             sc = self._cosine(tv, centroid) if tv else 0.0
-            if len(title.split()) > HEADLINE_LIKE_WORDS:
-                sc -= TITLE_LONG_PENALTY
+            if len(title.split()) > thresholds().stories_headline_like_words:
+                sc -= thresholds().stories_title_long_penalty
             return (-sc, title)
 
-        s.titles = sorted(s.titles, key=centrality)[:TITLE_CANDIDATES]
+        s.titles = sorted(s.titles, key=centrality)[:thresholds().stories_title_candidates]
         s.title = s.titles[0]
 
     # -- reading ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from datetime import date
 
 from ..extract.when import MONTHS
 from ..model import AnalyzedDocument, EntitySpan, Event, Extraction, PlaceMatch, Segment, SegmentKind
+from ..thresholds import thresholds
 
 # Stop words: scikit-learn's English list plus news reporting verbs and furniture, which every
 # story has and which therefore only blur the centroids.
@@ -49,12 +50,6 @@ STOP_WORDS = frozenset(_SK_STOP) | NEWS_STOP_WORDS
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
-MIN_WORD_CHARS = 3
-MIN_NUMBER = 11  # counts below this ('two people', 'three days') are too common to tell stories apart
-MAX_TERMS = 200  # words kept per unit, by weight: a long article's tail words add nothing
-LEAD_LINES = 2  # a headline and the first paragraph, or the first two paragraphs: the news itself
-DATELINE_MAX_WORDS = 12  # a line with a full date and fewer words than this is a dateline
-TITLE_MAX_WORDS = 30  # a lead sentence longer than this is cut at a word for a title
 # An explicit day: 'May 03, 2013', '3 May 2013', '2013-05-03'.
 _MONTHS = MONTHS  # month names and abbreviations, shared with relative-date resolution
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -135,13 +130,14 @@ def words(text: str) -> list[str]:
     out = []
     for m in WORD.finditer(text):
         w = stem(m.group().lower())
-        if len(w) >= MIN_WORD_CHARS and w not in STOP_WORDS:
+        if len(w) >= thresholds().stories_min_word_chars and w not in STOP_WORDS:
             out.append(w)
     return out
 
 
-def weigh_terms(tokens: Iterable[str], *, limit: int = MAX_TERMS) -> tuple[tuple[str, float], ...]:
+def weigh_terms(tokens: Iterable[str], *, limit: int | None = None) -> tuple[tuple[str, float], ...]:
     """Sublinear term frequency, the `limit` heaviest kept, L2-normalised, sorted by term."""
+    limit = thresholds().stories_max_terms if limit is None else limit
     counts = Counter(tokens)
     weighted = sorted(((1.0 + math.log(c), t) for t, c in counts.items()), reverse=True)[:limit]
     norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
@@ -157,7 +153,7 @@ def numbers_and_years(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     for m in NUMBER.finditer(text):
         raw = m.group(1).replace(",", "")
         value = float(raw)
-        if "." not in raw and (value < MIN_NUMBER or int(value) in years):
+        if "." not in raw and (value < thresholds().stories_min_number or int(value) in years):
             continue
         nums.add(raw.rstrip("0").rstrip(".") if "." in raw else raw)
     return tuple(sorted(nums)), tuple(years)
@@ -188,8 +184,9 @@ def _day(year: int, month: int, day: int) -> date | None:
 # -- 5. title ---------------------------------------------------------------------------------
 
 
-def lead_lines(text: str, n: int = LEAD_LINES) -> list[str]:
+def lead_lines(text: str, n: int | None = None) -> list[str]:
     """The first `n` lines that read as sentences (not URLs, not datelines)."""
+    n = thresholds().stories_lead_lines if n is None else n
     out = []
     for line in text.splitlines():
         line = line.strip()
@@ -213,14 +210,14 @@ def lead_sentence(text: str) -> str | None:
 
 def _dateline(line: str) -> bool:
     """'Updated Saturday, December 05, 2009 8:28 PM': a date with little else is no title."""
-    return bool(written_days(line)) and len(line.split()) < DATELINE_MAX_WORDS
+    return bool(written_days(line)) and len(line.split()) < thresholds().stories_dateline_max_words
 
 
 def cut_title(s: str) -> str:
     parts = s.split()
-    if len(parts) <= TITLE_MAX_WORDS:
+    if len(parts) <= thresholds().stories_title_max_words:
         return " ".join(parts)
-    return " ".join(parts[:TITLE_MAX_WORDS]) + " …"
+    return " ".join(parts[:thresholds().stories_title_max_words]) + " …"
 
 
 # -- the record -------------------------------------------------------------------------------
@@ -261,7 +258,7 @@ def build_features(
     given = title.strip() if title and title.strip() else None
     lead = lead_lines(text)
     if given and (not lead or given not in lead[0]):
-        lead = [given] + lead[: LEAD_LINES - 1]
+        lead = [given] + lead[: thresholds().stories_lead_lines - 1]
     title = cut_title(given) if given else lead_sentence(text)
     return StoryFeatures(
         key=key,

@@ -31,11 +31,19 @@ def list_documents(
     since: Since = None,
     until: Until = None,
     story: StoryFilter = None,
+    entity: Annotated[
+        str | None, Query(description="Only documents mentioning this entity: its id, or text one of its spellings contains.")
+    ] = None,
+    place: Annotated[
+        str | None, Query(description="Only documents mentioning this place: its id, or text one of its spellings contains.")
+    ] = None,
     p: Page = Depends(page),
 ) -> dict:
     with store_of(request) as store:
         docs = story_documents(store, story)
-        query = DocumentQuery(since=_start_of(since), until=_start_of(until), kind=kind.value if kind else None)
+        query = DocumentQuery(
+            since=_start_of(since), until=_start_of(until), kind=kind.value if kind else None, entity=entity, place=place
+        )
         if docs is None:  # let the store cut the page; one row more says whether there is another
             query = replace(query, limit=p.limit + 1, offset=p.offset)
         found = [d for d in store.documents(query) if docs is None or d.id in docs]

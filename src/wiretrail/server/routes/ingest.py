@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Annotated
 
@@ -131,6 +132,15 @@ def _json_record(data: bytes, *, source: str, max_bytes: int) -> RawDocument:
 
 
 def _ingest(request: Request, raw: RawDocument) -> IngestReport:
+    """In the ingest worker process when the app has one (readers keep the interpreter), else
+    here; one ingest at a time either way, so two POSTs never cluster stories against each other."""
     stores = request.app.state.stores
-    with stores.write_lock, stores.borrow() as store:
-        return ingest(store, [raw], settings=request.app.state.settings)
+    worker = request.app.state.ingest_worker
+    with stores.write_lock:
+        if worker is not None:
+            try:
+                return worker.ingest(raw)
+            except BrokenProcessPool:
+                raise ApiError(503, "the ingest worker process stopped before the document was stored; send it again") from None
+        with stores.borrow() as store:
+            return ingest(store, [raw], settings=request.app.state.settings)

@@ -2,6 +2,7 @@
 
 import { ApiError, setToken } from "./api.js";
 import { el } from "./dom.js";
+import { alertsView } from "./views/alerts.js";
 import { auditView } from "./views/audit.js";
 import { documentsView, documentView } from "./views/documents.js";
 import { figuresView } from "./views/figures.js";
@@ -22,6 +23,7 @@ const ROUTES = {
   provenance: (id) => provenanceView(id),
   audit: (id) => auditView(id),
   search: (_id, query) => searchView(query),
+  alerts: (_id, query) => alertsView(query),
 };
 
 function parseHash() {
