@@ -72,6 +72,9 @@ class LoadResult:
     documents_after: int = 0
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    cpu_server_s: float = 0.0  # the server's own process during the window
+    cpu_ingest_s: float = 0.0  # its child processes (the ingest worker)
+    cpu_client_s: float = 0.0  # this process: the readers and the writer
 
     @property
     def served(self) -> int:
@@ -91,7 +94,10 @@ class LoadResult:
             "requests_per_s": round(self.served / self.seconds, 1) if self.seconds else 0.0, "errors": len(self.errors),
             "error_examples": self.errors[:5], "posted": len(self.posted), "lost_writes": len(self.lost),
             "documents_before": self.documents_before, "documents_after": self.documents_after,
-            "load_average_before": self.load_before, "load_average_after": self.load_after, "endpoints": per,
+            "load_average_before": self.load_before, "load_average_after": self.load_after,
+            "cpu_s": {"server": round(self.cpu_server_s, 1), "ingest_worker": round(self.cpu_ingest_s, 1), "client": round(self.cpu_client_s, 1)},
+            "server_cpu_ms_per_read": round(self.cpu_server_s * 1000 / self.served, 2) if self.served else None,
+            "endpoints": per,
         }  # fmt: skip
 
 
@@ -176,8 +182,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: str) -> Iterator[str]:
-    """`wiretrail serve` on `db` in a child process; yields its base URL once it answers."""
+def serving(db: str) -> Iterator[tuple[str, int]]:
+    """`wiretrail serve` on `db` in a child process; yields its base URL and pid once it answers."""
     port = free_port()
     env = {**os.environ, "WIRETRAIL_TOKEN": TOKEN, "WIRETRAIL_RATE_LIMIT_PER_MINUTE": "0", "WIRETRAIL_WRITE_RATE_LIMIT_PER_MINUTE": "0"}
     command = [sys.executable, "-m", "wiretrail", "--quiet", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -195,7 +201,7 @@ def serving(db: str) -> Iterator[str]:
                 server.kill()
                 raise RuntimeError(f"wiretrail serve did not come up: {server.communicate(timeout=10)[1][-2000:]}")
             time.sleep(0.3)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         try:
@@ -278,7 +284,7 @@ def run_load(db: str, *, backend: str, readers: int, seconds: float, records: li
         doc_ids = [d.id for d in store.documents()]
     if not doc_ids:
         raise RuntimeError(f"the store {backend} holds no documents to read")
-    with serving(db) as base:
+    with serving(db) as (base, pid):
         warm = httpx.post(f"{base}/api/documents", json=records[0], headers={"Authorization": f"Bearer {TOKEN}"}, timeout=SERVER_START_S * 2)
         if warm.status_code not in (200, 201):
             raise RuntimeError(f"warm-up POST failed: {warm.status_code} {warm.text[:300]}")
@@ -289,14 +295,39 @@ def run_load(db: str, *, backend: str, readers: int, seconds: float, records: li
         with open_store(db) as store:
             result.documents_before = store.counts().documents
         result.load_before = os.getloadavg()
+        cpu_before = _cpu_seconds(pid), _children_cpu_seconds(pid), time.process_time()
         started = time.monotonic()
         asyncio.run(_load(base, readers, seconds, doc_ids, records[1:], result))
         result.seconds = time.monotonic() - started
         result.load_after = os.getloadavg()
+        result.cpu_server_s = _cpu_seconds(pid) - cpu_before[0]
+        result.cpu_ingest_s = _children_cpu_seconds(pid) - cpu_before[1]
+        result.cpu_client_s = time.process_time() - cpu_before[2]
     with open_store(db) as store:  # after the server stopped: what it said it stored is there
         result.lost = [i for i in result.posted if store.document(i) is None]
         result.documents_after = store.counts().documents
     return result
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one live process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds(pid: int) -> float:
+    """CPU of `pid`'s live child processes (the server's ingest worker)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sum(_cpu_seconds(c) for c in children)
 
 
 # -- report ---------------------------------------------------------------------------------------
@@ -307,6 +338,9 @@ def print_report(summary: dict) -> None:
     print(f"served {summary['served']} reads ({summary['requests_per_s']}/s), errors {summary['errors']}, "
           f"posted {summary['posted']} (lost {summary['lost_writes']}); documents {summary['documents_before']} -> {summary['documents_after']}")  # fmt: skip
     print(f"load average before {summary['load_average_before']}, after {summary['load_average_after']} (2 cores, shared)")
+    cpu = summary["cpu_s"]
+    print(f"CPU s in the window: server {cpu['server']} ({summary['server_cpu_ms_per_read']} ms per read), "
+          f"ingest worker {cpu['ingest_worker']}, client {cpu['client']}")  # fmt: skip
     print(f"{'endpoint':<16} {'requests':>9} {'p50 ms':>9} {'p95 ms':>9}  target p95 < {TARGET_P95_MS} ms")
     for name, row in summary["endpoints"].items():
         mark = "" if name == "POST document" else ("met" if row["p95_ms"] < TARGET_P95_MS else "NOT met")

@@ -133,6 +133,40 @@ def test_served_is_stale_while_one_background_recompute_runs():
     assert (now.value, now.version, now.stale) == (("a", 3), 3, False)
 
 
+def test_recomputes_are_paced_so_a_stream_of_writes_cannot_keep_a_core_busy(monkeypatch):
+    """After a write, a stale result is recomputed only once `min_refresh_s` and twice the last
+    computation's cost have passed since it landed; meanwhile readers get it as it was."""
+    import wiretrail.report.cache as cache_module
+
+    clock = [100.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    cache, store = ReportCache(), _Fake("a")
+
+    @contextmanager
+    def borrow():
+        yield store
+
+    def slow(s: object) -> tuple[str, int]:
+        clock[0] += 3.0  # the computation "takes" 3 s: the next waits at least 6 s
+        return store.compute(s)
+
+    cache.served(store, "r", (), slow, borrow=borrow)
+    store.version = 1
+    clock[0] += 5.0  # 5 s after the result landed: under 2 x 3 s
+    assert cache.served(store, "r", (), slow, borrow=borrow, min_refresh_s=1.0).stale
+    cache.wait(10)
+    assert store.computed == 1
+    clock[0] += 1.5  # 6.5 s: due
+    cache.served(store, "r", (), slow, borrow=borrow, min_refresh_s=1.0)
+    cache.wait(10)
+    assert store.computed == 2
+    store.version = 2
+    clock[0] += 30.0  # long after, but min_refresh_s is longer still
+    cache.served(store, "r", (), slow, borrow=borrow, min_refresh_s=60.0)
+    cache.wait(10)
+    assert store.computed == 2
+
+
 # -- stores: the data version -----------------------------------------------------------------
 
 
@@ -218,7 +252,8 @@ def test_the_server_serves_the_last_timeline_while_recomputing_then_the_new_one(
 
     monkeypatch.setattr(routes, "build_timeline", gated)
     params = {"limit": 500}
-    with TestClient(create_app(tmp_path / "served.db", settings=Settings(token="t", workers=1))) as client:
+    unpaced = Settings(token="t", workers=1, api_refresh_min_s=0.0)  # pacing has its own test
+    with TestClient(create_app(tmp_path / "served.db", settings=unpaced)) as client:
         first = client.get("/api/timeline", params=params)
         version = int(first.headers[DATA_VERSION_HEADER])
         assert LATEST_VERSION_HEADER not in first.headers and len(calls) == 1

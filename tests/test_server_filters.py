@@ -94,3 +94,18 @@ def test_document_filters_page_and_combine_with_a_story(client, seeded_store):
     story = stories(seeded_store)[0]
     both = ids(client.get("/api/documents", params={"place": place.id, "story": story.id, "limit": 500}))
     assert set(both) == expected & set(story.doc_ids)
+
+
+def test_listing_reads_no_text_and_counts_only_the_page_s_segments(store_db, seeds_dir):
+    """A listing must not read every document's text nor count every document's segments:
+    both grow with the corpus, and the page needs neither."""
+    with open_store(store_db) as store:
+        ingest(store, [seeds_dir], settings=Settings(workers=1))
+        listed = list(store.documents(DocumentQuery(text=False)))
+        full = list(store.documents())
+        assert [d.id for d in listed] == [d.id for d in full] and all(d.text == "" for d in listed)
+        assert [d.title for d in listed] == [d.title for d in full]
+        every = store.segment_counts()
+        some = store.segment_counts([full[0].id, full[2].id])
+        assert some == {full[0].id: every[full[0].id], full[2].id: every[full[2].id]}
+        assert store.document_titles([full[1].id, "no-such-id"]) == {full[1].id: full[1].title}

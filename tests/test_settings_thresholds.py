@@ -48,6 +48,8 @@ NOT_SETTINGS = {
     "extract/gazetteer.py:STALE_CACHE_DAYS": "cache housekeeping",
     "report/cache.py:MAX_ENTRIES": "report cache size",
     "report/cache.py:REFRESH_WORKERS": "background recomputes at once",
+    "report/cache.py:REFRESH_PACE": "CPU share of recomputes (the api_refresh_min_s setting sets the floor)",
+    "report/cache.py:PAGES_PER_ENTRY": "encoded pages kept per result",
     "report/timeline.py:TERMS_CACHE_SENTENCES": "term cache size",
     "report/figure_table.py:FOLD_CACHE_WORDS": "word-folding cache size",
     # reading: how many bytes are looked at to recognise a format or an encoding, and limits

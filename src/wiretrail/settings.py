@@ -79,6 +79,11 @@ class Settings(Thresholds):
     """POSTs per minute one client address may make (0: no limit): each runs the whole ingest
     pipeline, so writes are limited harder than reads; bulk loads go through `wiretrail ingest`."""
 
+    api_refresh_min_s: float = 1.0
+    """After a write, the API serves a cached report (timeline, stories, figure table) as it
+    was for at least this long before recomputing it in the background (and for at least twice
+    as long as the last computation took): under a stream of writes readers keep the cores."""
+
     host: str = "127.0.0.1"
     """Address `wiretrail serve` listens on: loopback unless you mean to share it."""
 

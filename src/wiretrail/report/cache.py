@@ -22,11 +22,12 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..store.base import DataStamp, Store
@@ -41,6 +42,13 @@ T = TypeVar("T")
 MAX_ENTRIES = 32
 # Background recomputes at once, across keys: on two shared cores more would only slow readers.
 REFRESH_WORKERS = 1
+# Under a stream of writes a report could be recomputed back to back, taking a core from the
+# readers for good. After a recompute that took t seconds the next waits at least this many t
+# (and at least `min_refresh_s`): recomputes take at most a third of a core, whatever the size.
+REFRESH_PACE = 2
+# Encoded pages kept per result (the web page asks for a few; a crawler walking every offset
+# only makes this forget and encode again).
+PAGES_PER_ENTRY = 64
 
 Key = tuple[str, str, Hashable, Thresholds]  # (store, report kind, parameters, thresholds)
 Borrow = Callable[[], AbstractContextManager[Store]]  # a store of its own for a background recompute
@@ -49,11 +57,13 @@ Borrow = Callable[[], AbstractContextManager[Store]]  # a store of its own for a
 @dataclass(frozen=True, slots=True)
 class Served(Generic[T]):
     """A result and the data version it was computed at; `latest` is the store's version when
-    asked (larger while a recompute runs)."""
+    asked (larger while a recompute runs). `pages` is the result's own memo for what callers
+    derive from it (the API's encoded pages), dropped with the result."""
 
     value: T
     version: int
     latest: int
+    pages: dict = field(default_factory=dict, compare=False)
 
     @property
     def stale(self) -> bool:
@@ -64,6 +74,9 @@ class Served(Generic[T]):
 class _Entry:
     version: int
     value: Any
+    ready_at: float = 0.0  # time.monotonic() when stored
+    cost: float = 0.0  # seconds the computation took
+    pages: dict = field(default_factory=dict)
 
 
 class ReportCache:
@@ -91,19 +104,28 @@ class ReportCache:
             return entry.value
         return self._compute(key, stamp.version, lambda: compute(store))
 
-    def served(self, store: Store, kind: str, params: Hashable, compute: Callable[[Store], T], *, borrow: Borrow) -> Served[T]:
+    def served(
+        self, store: Store, kind: str, params: Hashable, compute: Callable[[Store], T], *, borrow: Borrow, min_refresh_s: float = 0.0
+    ) -> Served[T]:
         """The latest result at once, recomputing in the background when the data moved on; only
-        the first request for a key waits. `borrow` lends the recompute a store of its own."""
+        the first request for a key waits. `borrow` lends the recompute a store of its own.
+        Recomputes are paced: not before `min_refresh_s`, nor before `REFRESH_PACE` times the
+        last computation's cost, have passed since the last result landed."""
         stamp = _stamp(store)
         if stamp is None:
             return Served(compute(store), 0, 0)
         key = (stamp.store, kind, params, thresholds_key())
         entry = self._get(key)
         if entry is None:
-            return Served(self._compute(key, stamp.version, lambda: compute(store)), stamp.version, stamp.version)
+            value = self._compute(key, stamp.version, lambda: compute(store))
+            entry = self._get(key)
+            pages = entry.pages if entry is not None and entry.value is value else {}
+            return Served(value, stamp.version, stamp.version, pages)
         if entry.version < stamp.version:
-            self._refresh(key, compute, borrow)
-        return Served(entry.value, entry.version, max(stamp.version, entry.version))
+            wait = max(min_refresh_s, REFRESH_PACE * entry.cost)
+            if time.monotonic() - entry.ready_at >= wait:
+                self._refresh(key, compute, borrow)
+        return Served(entry.value, entry.version, max(stamp.version, entry.version), entry.pages)
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -130,12 +152,12 @@ class ReportCache:
                 self._entries.move_to_end(key)
             return entry
 
-    def _put(self, key: Key, version: int, value: Any) -> None:
+    def _put(self, key: Key, version: int, value: Any, cost: float = 0.0) -> None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry.version > version:
                 return  # a newer result landed first: keep it
-            self._entries[key] = _Entry(version, value)
+            self._entries[key] = _Entry(version, value, time.monotonic(), cost)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -152,13 +174,14 @@ class ReportCache:
         assert running is not None
         if not owner:
             return running.result()
+        began = time.monotonic()
         try:
             value = compute()
         except BaseException as exc:
             running.set_exception(exc)
             raise
         else:
-            self._put(key, version, value)
+            self._put(key, version, value, time.monotonic() - began)
             running.set_result(value)
             return value
         finally:

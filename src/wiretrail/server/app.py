@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Response
 
 from .. import __version__
 from ..errors import ConfigError
@@ -24,8 +25,19 @@ from .web import mount_static, router as web_router
 
 log = logging.getLogger(__name__)
 
+OPENAPI_URL = "/api/openapi.json"
 READ_ROUTERS = (documents.router, stories.router, facts.router, links.router, search.router, alerts.router)
 API_ROUTERS = (*READ_ROUTERS, ingest.router)  # every JSON endpoint (the OpenAPI test walks these)
+
+
+def _serve_openapi_once(app: FastAPI) -> None:
+    body: list[bytes] = []
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def openapi_json() -> Response:  # no store, nothing blocking: no worker thread
+        if not body:
+            body.append(json.dumps(app.openapi(), ensure_ascii=False, separators=(",", ":")).encode())
+        return Response(body[0], media_type="application/json")
 
 
 def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings()) -> FastAPI:
@@ -48,7 +60,7 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
         version=__version__,
         description="One sourced, deduplicated record of a developing story: documents, stories, timeline, "
         "facts, provenance and search. Every fact carries (doc_id, start, end) offsets into its document's text.",
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served below, encoded once: FastAPI's own route encodes it per request
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not offline, not under our CSP
         redoc_url=None,
         lifespan=lifespan,
@@ -59,6 +71,7 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     for router in READ_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_read)])
     app.include_router(ingest.router)
+    _serve_openapi_once(app)
     app.include_router(web_router)
     mount_static(app)
     install_handlers(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request, Response
+from fastapi.encoders import jsonable_encoder
 
 from .. import lookup
 from ..errors import NotFound
-from ..report.cache import REPORTS
+from ..report.cache import PAGES_PER_ENTRY, REPORTS
 from ..report.stories import StorySummary
 from ..store.base import Store
 from .problems import ApiError
@@ -52,17 +54,34 @@ def page(
     return Page(limit, offset)
 
 
-def served_report(
-    request: Request, response: Response, store: Store, kind: str, params: Hashable, compute: Callable[[Store], T]
-) -> T:
-    """A report from the process's cache, stale-while-revalidate (`report.cache`): after a write,
-    readers get the last result at once while one background recompute runs. The response says
-    which data version it serves (and, while a recompute runs, the store's latest)."""
-    served = REPORTS.served(store, kind, params, compute, borrow=request.app.state.stores.borrow)
-    response.headers[DATA_VERSION_HEADER] = str(served.version)
+def served_page(
+    request: Request,
+    store: Store,
+    kind: str,
+    params: Hashable,
+    compute: Callable[[Store], Sequence[T]],
+    p: Page,
+    records: Callable[[Sequence[T]], list[dict]],
+) -> Response:
+    """One page of a report from the process's cache, stale-while-revalidate (`report.cache`):
+    after a write, readers get the last result at once while one background recompute runs.
+    Each page is encoded once per result and then only sent. The response says which data
+    version it serves (and, while a recompute runs, the store's latest)."""
+    settings = request.app.state.settings
+    served = REPORTS.served(store, kind, params, compute, borrow=request.app.state.stores.borrow, min_refresh_s=settings.api_refresh_min_s)
+    body = served.pages.get((p.offset, p.limit))
+    if body is None:
+        rows = served.value
+        envelope = p.envelope(records(rows[p.offset : p.offset + p.limit]), total=len(rows), more=p.offset + p.limit < len(rows))
+        # encoded as FastAPI's JSONResponse would, once
+        body = json.dumps(jsonable_encoder(envelope), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        if len(served.pages) >= PAGES_PER_ENTRY:
+            served.pages.clear()
+        served.pages[(p.offset, p.limit)] = body
+    headers = {DATA_VERSION_HEADER: str(served.version)}
     if served.stale:
-        response.headers[LATEST_VERSION_HEADER] = str(served.latest)
-    return served.value
+        headers[LATEST_VERSION_HEADER] = str(served.latest)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @contextmanager

@@ -56,6 +56,8 @@ class DocumentQuery:
     place: str | None = None
     limit: int | None = None
     offset: int = 0
+    # False: documents with an empty `text` (listings: one live blog's text can be megabytes)
+    text: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,9 @@ class Store(Protocol):
 
     def segments(self, doc_id: str | None = None) -> Iterator[Segment]: ...
 
-    def segment_counts(self) -> dict[str, int]: ...
+    def segment_counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, int]: ...
+
+    def document_titles(self, doc_ids: Iterable[str]) -> dict[str, str | None]: ...
 
     def sentences(self, doc_id: str) -> list[Sentence]: ...
 

@@ -39,6 +39,7 @@ from .story_rows import StoryTables, StoryUpdate
 
 log = logging.getLogger(__name__)
 
+LISTING_COLUMNS = ", ".join(c for c in rows.DOCUMENT_COLUMNS if c != "text")  # all but the text
 ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-parameter limit
 
 
@@ -253,7 +254,7 @@ class SQLStore:
             if needle:
                 where.append(MENTIONING.format(type=" AND e.type = 'PLACE'" if place else ""))
                 params += [needle, "%" + like_escape(needle.lower()) + "%"]
-        sql = "SELECT * FROM documents"
+        sql = "SELECT * FROM documents" if query.text else f"SELECT {LISTING_COLUMNS}, '' AS text FROM documents"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY published_at IS NULL, published_at, source, id"
@@ -284,9 +285,26 @@ class SQLStore:
         for row in cursor:
             yield rows.segment_from_row(dict(row))
 
-    def segment_counts(self) -> dict[str, int]:
-        cursor = self._conn.execute("SELECT doc_id, COUNT(*) FROM segments GROUP BY doc_id")
-        return {r[0]: r[1] for r in cursor}
+    def document_titles(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """The titles of `doc_ids` (those stored), without reading their text."""
+        ids, titles = list(doc_ids), {}
+        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
+            chunk = ids[i : i + ID_LOOKUP_CHUNK]
+            sql = f"SELECT id, title FROM documents WHERE id IN ({placeholders(len(chunk))})"
+            titles.update({r[0]: r[1] for r in self._conn.execute(sql, chunk)})
+        return titles
+
+    def segment_counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Segments per document: of every document, or of `doc_ids` only (a page of a listing)."""
+        if doc_ids is None:
+            cursor = self._conn.execute("SELECT doc_id, COUNT(*) FROM segments GROUP BY doc_id")
+            return {r[0]: r[1] for r in cursor}
+        ids, counts = list(doc_ids), {}
+        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
+            chunk = ids[i : i + ID_LOOKUP_CHUNK]
+            sql = f"SELECT doc_id, COUNT(*) FROM segments WHERE doc_id IN ({placeholders(len(chunk))}) GROUP BY doc_id"
+            counts.update({r[0]: r[1] for r in self._conn.execute(sql, chunk)})
+        return counts
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))

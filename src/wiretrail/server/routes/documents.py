@@ -42,16 +42,17 @@ def list_documents(
     with store_of(request) as store:
         docs = story_documents(store, story)
         query = DocumentQuery(
-            since=_start_of(since), until=_start_of(until), kind=kind.value if kind else None, entity=entity, place=place
+            since=_start_of(since), until=_start_of(until), kind=kind.value if kind else None, entity=entity, place=place, text=False
         )
         if docs is None:  # let the store cut the page; one row more says whether there is another
             query = replace(query, limit=p.limit + 1, offset=p.offset)
         found = [d for d in store.documents(query) if docs is None or d.id in docs]
-        counts = store.segment_counts()
+        shown = found if docs is None else found[p.offset : p.offset + p.limit + 1]
+        counts = store.segment_counts(d.id for d in shown)
     rows = []
-    for doc in found if docs is None else found[p.offset : p.offset + p.limit + 1]:
+    for doc in shown:
         record = document_record(doc)
-        record.pop("text")  # one document's text can be megabytes: ask for it by id
+        record.pop("text")  # read without it: one document's text can be megabytes, ask for it by id
         record["segments"] = counts.get(doc.id, 0)
         rows.append(record)
     return p.envelope(rows[: p.limit], total=len(found) if docs is not None else None, more=len(rows) > p.limit)

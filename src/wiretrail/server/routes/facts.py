@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
 
 from ...model import EntityType
 from ...report.export import entity_record, event_record, figure_record, mention_record, quote_record
 from ...report.figure_table import FIGURE_TABLE, build_figure_table, group_records
 from ...store.facts import FactQuery
-from ..params import DocFilter, Page, Since, StoryFilter, Until, page, resolve_document, served_report, store_of, story_documents
+from ..params import DocFilter, Page, Since, StoryFilter, Until, page, resolve_document, served_page, store_of, story_documents
 from .stories import EventType
 
 router = APIRouter(tags=["facts"])
@@ -95,7 +95,6 @@ def list_figures(
 @router.get("/api/figures/conflicts", summary="Figures about the same thing side by side, and why they differ (time, scope, disagree)")
 def figure_conflicts(
     request: Request,
-    response: Response,
     about: Annotated[str | None, Query(description="Only groups whose figures' subject contains this.")] = None,
     include_agreeing: Annotated[bool, Query(description="Also groups whose figures agree (the whole figure table).")] = False,
     p: Page = Depends(page),
@@ -103,9 +102,7 @@ def figure_conflicts(
     conflicts_only = not include_agreeing
     with store_of(request) as store:
         compute = lambda s: build_figure_table(s, about=about, conflicts_only=conflicts_only)  # noqa: E731
-        groups = served_report(request, response, store, FIGURE_TABLE, (about, conflicts_only), compute)
-    shown = groups[p.offset : p.offset + p.limit]
-    return p.envelope(group_records(shown), total=len(groups), more=p.offset + p.limit < len(groups))
+        return served_page(request, store, FIGURE_TABLE, (about, conflicts_only), compute, p, group_records)
 
 
 @router.get("/api/events", summary="Who did what to whom, where and when; undated events last")

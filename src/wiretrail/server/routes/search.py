@@ -24,10 +24,7 @@ def search(
         if not callable(getattr(store, "search", None)):
             raise ApiError(501, f"{type(store).__name__} cannot search yet: full-text search is not in this version of the store")
         hits = store.search(q, limit=p.limit + 1, offset=p.offset)
-        titles = {h.doc_id: None for h in hits}
-        for doc_id in titles:
-            doc = store.document(doc_id)
-            titles[doc_id] = doc.title if doc else None
+        titles = store.document_titles({h.doc_id for h in hits})
     rows = [
         {
             "doc_id": h.doc_id, "segment_index": h.segment_index, "segment_id": h.segment_id, "start": h.start,

@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ...extract.events import EVENT_TRIGGERS
 from ...report.export import segment_record
 from ...report.stories import STORIES, build_stories, story_record
 from ...report.timeline import TIMELINE, TimelineQuery, build_timeline, rows_to_records
-from ..params import Page, Since, StoryFilter, Until, page, resolve_story, served_report, store_of, story_documents
+from ..params import Page, Since, StoryFilter, Until, page, resolve_story, served_page, store_of, story_documents
 
 router = APIRouter(tags=["stories"])
 
 EventType = enum.Enum("EventType", {name: name for name in EVENT_TRIGGERS}, type=str)  # type: ignore[misc]
-T = TypeVar("T")
 EXCERPT_CHARS = 240  # of each segment in a story's listing: enough to recognise it
 
 
 @router.get("/api/stories", summary="Stories, most independent sources first")
-def list_stories(request: Request, response: Response, since: Since = None, until: Until = None, p: Page = Depends(page)) -> dict:
+def list_stories(request: Request, since: Since = None, until: Until = None, p: Page = Depends(page)) -> dict:
     with store_of(request) as store:
         compute = lambda s: build_stories(s, since=since, until=until)  # noqa: E731
-        found = served_report(request, response, store, STORIES, (since, until, 1), compute)
-    return _page(p, found, story_record)
+        return served_page(request, store, STORIES, (since, until, 1), compute, p, lambda shown: [story_record(s) for s in shown])
 
 
 @router.get("/api/stories/{story_id}", summary="One story with its segments, each with its document's title and an excerpt")
@@ -55,7 +52,6 @@ def get_story(request: Request, story_id: Annotated[str, Path(description="A sto
 @router.get("/api/timeline", summary="One row per event, by when it happened, earliest report first")
 def get_timeline(
     request: Request,
-    response: Response,
     since: Since = None,
     until: Until = None,
     type: Annotated[EventType | None, Query(description="Only events of this type.")] = None,  # type: ignore[valid-type]
@@ -69,11 +65,4 @@ def get_timeline(
             since=since, until=until, type=type.value if type else None, entity=entity, place=place,
             doc_ids=story_documents(store, story),
         )  # fmt: skip
-        rows = served_report(request, response, store, TIMELINE, query, lambda s: build_timeline(s, query))
-    return _page(p, rows, lambda row: rows_to_records([row])[0])
-
-
-def _page(p: Page, rows: Sequence[T], record: Callable[[T], dict]) -> dict:
-    """One page of a cached report: only the rows served become records."""
-    shown = rows[p.offset : p.offset + p.limit]
-    return p.envelope([record(r) for r in shown], total=len(rows), more=p.offset + p.limit < len(rows))
+        return served_page(request, store, TIMELINE, query, lambda s: build_timeline(s, query), p, rows_to_records)
