@@ -8,20 +8,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Response
 
 from .. import __version__
 from ..errors import ConfigError
 from ..settings import Settings
 from ..store.base import Store
-from .access import StorePool
+from .access import MAX_OPEN_STORES, StorePool
 from .auth import require_read
 from .ingest_worker import IngestWorker
 from .middleware import BodyLimit, RefuseNul, SecurityHeaders, UseThresholds
 from .problems import install_handlers
 from .ratelimit import RateLimit
 from .routes import alerts, documents, facts, ingest, links, search, stories
-from .web import mount_static, router as web_router
+from .web import mount_static
+from .web import router as web_router
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Request threads beyond the store connections would only wait for one, and each one
+        # more contending for the interpreter costs every request time (anyio's default is 40).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_OPEN_STORES
         yield
         if worker is not None:
             worker.close()
