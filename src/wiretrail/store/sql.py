@@ -227,14 +227,16 @@ class SQLStore:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def known_ids(self, ids: Iterable[str]) -> set[str]:
+    def _rows_for_ids(self, sql: str, ids: Iterable[str]) -> Iterator[Any]:
+        """The rows of `sql`, whose `{}` is an `IN (...)` list, over `ids` in chunks small
+        enough for SQLite's bound-parameter limit."""
         ids = list(ids)
-        found: set[str] = set()
         for i in range(0, len(ids), ID_LOOKUP_CHUNK):
             chunk = ids[i : i + ID_LOOKUP_CHUNK]
-            cursor = self._conn.execute(f"SELECT id FROM documents WHERE id IN ({placeholders(len(chunk))})", chunk)
-            found.update(r[0] for r in cursor)
-        return found
+            yield from self._conn.execute(sql.format(placeholders(len(chunk))), chunk)
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        return {r[0] for r in self._rows_for_ids("SELECT id FROM documents WHERE id IN ({})", ids)}
 
     def documents(self, query: DocumentQuery = DocumentQuery()) -> Iterator[Document]:
         where, params = [], []
@@ -287,24 +289,15 @@ class SQLStore:
 
     def document_titles(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
         """The titles of `doc_ids` (those stored), without reading their text."""
-        ids, titles = list(doc_ids), {}
-        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
-            chunk = ids[i : i + ID_LOOKUP_CHUNK]
-            sql = f"SELECT id, title FROM documents WHERE id IN ({placeholders(len(chunk))})"
-            titles.update({r[0]: r[1] for r in self._conn.execute(sql, chunk)})
-        return titles
+        return {r[0]: r[1] for r in self._rows_for_ids("SELECT id, title FROM documents WHERE id IN ({})", doc_ids)}
 
     def segment_counts(self, doc_ids: Iterable[str] | None = None) -> dict[str, int]:
         """Segments per document: of every document, or of `doc_ids` only (a page of a listing)."""
         if doc_ids is None:
             cursor = self._conn.execute("SELECT doc_id, COUNT(*) FROM segments GROUP BY doc_id")
             return {r[0]: r[1] for r in cursor}
-        ids, counts = list(doc_ids), {}
-        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
-            chunk = ids[i : i + ID_LOOKUP_CHUNK]
-            sql = f"SELECT doc_id, COUNT(*) FROM segments WHERE doc_id IN ({placeholders(len(chunk))}) GROUP BY doc_id"
-            counts.update({r[0]: r[1] for r in self._conn.execute(sql, chunk)})
-        return counts
+        sql = "SELECT doc_id, COUNT(*) FROM segments WHERE doc_id IN ({}) GROUP BY doc_id"
+        return {r[0]: r[1] for r in self._rows_for_ids(sql, doc_ids)}
 
     def sentences(self, doc_id: str) -> list[Sentence]:
         cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
