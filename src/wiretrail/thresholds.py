@@ -282,10 +282,6 @@ class Thresholds:
     places_unlabelled_min_population: int = 50_000
     """The same for capitalised words NER did not tag at all."""
 
-    places_institution_min_population: int = 1_000
-    """A town named by its local institution ('the Oakdale Fire Department') counts at any
-    size the gazetteer lists (cities1000): the institution says it is a place."""
-
     places_qualifier_window: int = 60
     """Chars after a mention in which 'in Ukraine's eastern Donetsk region' or ', Ga.'
     qualifies it."""

@@ -83,22 +83,6 @@ _COMPASS = frozenset(
 )
 _COUNTY_WORD = re.compile(r"\s(?:County|Parish|Borough)$")  # a name that says it is a county
 _NESTED_NAME = re.compile(rf"{_CAPITALISED.pattern}|\b(?:[A-Z]\.){{2,3}}")
-# A local institution named after its town: 'the Oakdale Fire Department', 'Carthage Police Chief
-# Chris McKenzie', 'the DeKalb City Council', 'Prince William Circuit Court'. NER tags these as
-# organisations or people, or not at all; the name before the noun is the town (or county).
-_INSTITUTION_AFTER = re.compile(
-    r"(?<=[\w'’])(?:['’]s)?\s+(?:Police|Fire\s(?:Department|Dept|Rescue|Chief|District|Company)|Volunteer\sFire|Sheriff['’]s"
-    r"|(?:City|Town|Village|Borough|Township)\s(?:Council|Hall|Commission|Manager|Administrator|Attorney|Clerk|Office|Board)"
-    r"|County\s(?:Jail|Commission|Sheriff|Clerk|Courthouse|Board)|Board\sof\s(?:Aldermen|Selectmen)"
-    r"|(?:Circuit|Superior|District|Municipal)\sCourt|Chamber\sof\sCommerce|Mayor|Selectmen|Aldermen"
-    r"|Parks\sand\sRecreation|Public\sLibrary|Planning\s(?:Commission|Board))\b"
-)
-_INSTITUTION_NAME = re.compile(r"\b(?:[A-Z][\w'’.-]*\s){0,2}[A-Z][\w'’-]*(?:['’]s)?$")  # the words right before
-_COUNTY_NAMED = re.compile(r"\b(?:[A-Z][\w'’.-]*\s){1,3}(?:County|Parish)\b")  # 'Kanawha County'
-# 'Theresa Pilkington of Jeannette, ...', 'Robert Kochuk, 19, of East Hampton.'
-_RESIDENCE = re.compile(
-    r"(?:,\s*\d{1,3},)?\s+of\s+((?:[A-Z][\w'’.-]*\s){0,2}[A-Z][\w'’-]*)(?=\s*[,.;)]|\s+(?:and|was|is|who|were|has|had)\b)"
-)
 _NOT_ON_EARTH = frozenset({"earth", "the earth", "moon", "the moon", "mars", "the sun", "space", "outer space"})
 _NOT_PLACE_WORDS = frozenset(
     "january february march april may june july august september october november december "
@@ -144,7 +128,6 @@ def find_places(
     mentions = _ner_mentions(text, entities, demonyms)
     if nested:
         mentions += _nested_mentions(text, entities)
-    mentions += _institution_mentions(text, entities, mentions, nested)
     mentions += _unlabelled_mentions(text, entities, mentions)
     mentions = _with_written_forms(text, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -245,53 +228,6 @@ def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> lis
                 if county or any(_prominent(p, False, least) for p in cands):
                     out.append(_Mention(s2, e2, name, "nested"))
                     break
-    return out
-
-
-def _institution_mentions(
-    text: str, entities: Sequence[tuple[int, int, str]], found: list[_Mention], nested: bool
-) -> list[_Mention]:
-    """Towns and counties local news names in set phrases NER tags as organisations, people or
-    nothing: the local institution after a town ('the Oakdale Fire Department', 'Carthage
-    Police Chief ...'), a county by its name ('a Kanawha County Family Court judge'), where a
-    person lives ('Theresa Pilkington of Jeannette,'). Inside organisation names only with
-    `nested`. Any town the gazetteer lists by that name counts, however small: the phrase says
-    it is a place, and resolution picks which one."""
-    taken = _taken(text, [(m.start, m.end) for m in found])
-    orgs = _taken(text, [(s, e) for s, e, label in entities if label in ("ORG", "FAC")]) if not nested else None
-    out: list[_Mention] = []
-
-    def add(s: int, e: int, source: str, windows: list[tuple[int, int]]) -> None:
-        if taken.find(1, s, e) >= 0 or orgs is not None and orgs.find(1, s, e) >= 0:
-            return
-        for ws, we in windows:
-            name = text[ws:we]
-            if name.lower() in _NOT_PLACE_WORDS or name.lower() in _COMPASS:
-                continue
-            cands = [p for p in _own_name_places(name) if p.feature in ("city", "county")]
-            if any(p.population >= thresholds().places_institution_min_population or p.feature == "county" for p in cands):
-                out.append(_Mention(ws, we, name, source))
-                taken[ws:we] = b"\x01" * (we - ws)
-                return
-
-    def ending_at(s: int, e: int) -> list[tuple[int, int]]:  # the longest name ending at e first
-        return [(s + w.start(), e) for w in re.finditer(r"\S+", text[s:e])]
-
-    for inst in _INSTITUTION_AFTER.finditer(text):
-        e = inst.start()
-        name_run = _INSTITUTION_NAME.search(text, max(0, e - 60), e)
-        if name_run is not None:
-            add(name_run.start(), e, "institution", ending_at(name_run.start(), e))
-    for county in _COUNTY_NAMED.finditer(text) if "County" in text or "Parish" in text else ():
-        add(county.start(), county.end(), "county", ending_at(county.start(), county.end()))
-    for start, end, label in entities:
-        if label != "PERSON":
-            continue
-        home = _RESIDENCE.match(text, end)
-        if home is not None:
-            s, e = home.span(1)
-            words = [w.span() for w in re.finditer(r"\S+", text[s:e])]
-            add(s, e, "residence", [(s, s + words[k - 1][1]) for k in range(len(words), 0, -1)])
     return out
 
 
@@ -522,8 +458,6 @@ def _find_readings(m: _Mention) -> None:
         cands = _generic_name_readings(m.surface)
     if m.region:
         cands = _as_regions(cands) or cands
-    elif m.source == "dateline":  # a dateline names a town: 'WASHINGTON --' is the capital, not the state
-        cands = [p for p in cands if p.feature == "city"] or cands
     else:  # a city-region ('Tbilisi', 'Moscow') is its city unless the text says 'region'
         cands = [p for p in cands if not _city_region(p, cands)] or cands
     m.candidates = cands
@@ -536,7 +470,7 @@ _PREFIX_FEATURE = {  # what the set form says the place is
     "province": "region", "state": "region", "commonwealth": "region", "county": "county",
     "town": "city", "city": "city", "village": "city", "township": "city", "borough": "city",
 }  # fmt: skip
-_GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown|[Cc]ity)$")
+_GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown)$")
 _WATER_SUFFIX = re.compile(r"\s+(?:River|Harbou?r|Bay|Waterfront)$")
 _ABBREVIATED = {"d.c.": "Washington", "l.a.": "Los Angeles", "n.y.c.": "New York City", "nyc": "New York City", "s.f.": "San Francisco"}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..model import Link, Relation
 from .matching import TextCache
 from .meaning import Terms, TermIndex, sentence_terms
-from ..thresholds import Thresholds, thresholds
+from ..thresholds import thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,32 +51,13 @@ def document_index(cache: TextCache, doc_id: str) -> TermIndex:
     return _cached(cache, doc_id)[1]
 
 
-TERMS_CACHE_SENTENCES = 32_768  # sentence texts whose terms stay in memory (~30 MB): copies of
-# one text share most sentences word for word, so a related copy's terms are mostly looked up
-_sentence_terms: OrderedDict[str, Terms] = OrderedDict()
-_sentence_terms_of: list[Thresholds] = []  # the thresholds those terms were computed under
-
-
 def _compute_terms(cache: TextCache, doc_id: str) -> list[Terms]:
     """Content terms of each sentence long enough to carry a claim (others empty)."""
-    t = thresholds()
-    if not _sentence_terms_of or (_sentence_terms_of[0] is not t and _sentence_terms_of[0] != t):
-        _sentence_terms.clear()  # other settings (another ingest's): other terms
-        _sentence_terms_of[:] = [t]
-    min_tokens = t.provenance_min_match_tokens
     doc, sentences, _ = cache.get(doc_id)
     out = []
     for s in sentences:
         text = doc.text[s.start : s.end]
-        if len(text.split()) < min_tokens:
-            out.append({})
-            continue
-        terms = _sentence_terms.get(text)
-        if terms is None:  # the same dict may serve several documents: terms are never mutated
-            terms = _sentence_terms[text] = sentence_terms(text)
-            if len(_sentence_terms) > TERMS_CACHE_SENTENCES:
-                _sentence_terms.popitem(last=False)
-        out.append(terms)
+        out.append(sentence_terms(text) if len(text.split()) >= thresholds().provenance_min_match_tokens else {})
     return out
 
 

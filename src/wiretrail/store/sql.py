@@ -300,10 +300,8 @@ class SQLStore:
         return {r[0]: r[1] for r in self._rows_for_ids(sql, doc_ids)}
 
     def sentences(self, doc_id: str) -> list[Sentence]:
-        cursor = self._plain(
-            "SELECT doc_id, segment_idx, idx, start_char, end_char FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,)
-        )  # columns in `Sentence`'s order, as tuples: provenance reads every candidate's sentences
-        return [Sentence(*r) for r in cursor]
+        cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        return [rows.sentence_from_row(dict(r)) for r in cursor]
 
     def failures(self, *, limit: int | None = None) -> list[Failure]:
         sql = "SELECT * FROM failures ORDER BY id DESC"
@@ -331,31 +329,23 @@ class SQLStore:
 
     # -- provenance -----------------------------------------------------------------------------
 
-    def _plain(self, sql: str, params: Sequence[Any] = ()) -> Iterable[tuple]:
-        """Rows as plain tuples, for the provenance lookups that read thousands of rows per
-        document (a backend whose rows are not tuples overrides this)."""
-        return self._conn.execute(sql, params)
-
-    def fingerprints(self, doc_id: str, *, bands: bool = True) -> list[SentenceFingerprint]:
-        """A document's sentence fingerprints; without `bands`, the band keys are left empty
-        (links need only word counts and exact keys: 16 band rows a sentence not read)."""
-        by_sentence: dict[int, list[int]] = {}
-        if bands:
-            for key, idx in self._plain(
-                "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
-            ):
-                by_sentence.setdefault(idx, []).append(key)
-        cursor = self._plain(
+    def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]:
+        bands: dict[int, list[int]] = {}
+        for key, idx in self._conn.execute(
+            "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
+        ):
+            bands.setdefault(idx, []).append(key)
+        cursor = self._conn.execute(
             "SELECT sent_idx, n_tokens, exact_key FROM sentence_keys WHERE doc_id = ? ORDER BY sent_idx", (doc_id,)
         )
-        return [SentenceFingerprint(i, n, k, tuple(by_sentence.get(i, ()))) for i, n, k in cursor]
+        return [SentenceFingerprint(i, n, k, tuple(bands.get(i, ()))) for i, n, k in cursor]
 
-    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple]:
-        found: list[tuple] = []
+    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple[int, str, int]]:
+        found: list[tuple[int, str, int]] = []
         keys = sorted(set(keys))
         for i in range(0, len(keys), ID_LOOKUP_CHUNK):
             chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(self._plain(sql.format(placeholders(len(chunk))), chunk))
+            found.extend(tuple(r) for r in self._conn.execute(sql.format(placeholders(len(chunk))), chunk))
         return found
 
     def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
@@ -373,12 +363,11 @@ class SQLStore:
 
     def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
         """For each exact sentence key, how many documents carry it, counted up to `cap`."""
-        sql = (
-            "SELECT exact_key, COUNT(DISTINCT doc_id) FROM (SELECT exact_key, doc_id, ROW_NUMBER() OVER "
-            "(PARTITION BY exact_key ORDER BY rowid) AS rn FROM sentence_keys WHERE exact_key IN ({})) AS ranked "
-            f"WHERE rn <= {int(cap)} GROUP BY exact_key"
-        )  # counted in SQL: one row a key instead of up to `cap`
-        return dict(self._lookup(sql, keys))
+        found = self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, cap)
+        docs: dict[int, set[str]] = {}
+        for key, doc_id, _ in found:
+            docs.setdefault(key, set()).add(doc_id)
+        return {key: len(ids) for key, ids in docs.items()}
 
     def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
         cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
