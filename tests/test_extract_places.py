@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wiretrail.extract import gazetteer as gz
-from wiretrail.extract.places import find_places
+from wiretrail.extract.places import common_home, find_places, home_region
 
 RIGHT_KM = 161.0
 
@@ -153,6 +153,43 @@ def test_names_read_near_each_other_resolve_together():
     text = "All residents of Paris and Henry County will receive a letter from the rescue squad."
     found = find_places(text, ents(text, ("Paris", "GPE"), ("Henry County", "GPE")))
     assert near(only(found, "Paris"), 36.30, -88.33) and near(only(found, "Henry County"), 36.33, -88.30)
+
+
+def test_local_set_phrases_name_towns_of_any_size():
+    text = ("Jane Roe, 41, of Grovetown, was charged. Carthage Police Chief Ann Poe said a Kanawha County "
+            "Family Court judge had seen the cleanup crew from Post Falls, Idaho.")
+    found = find_places(text, ents(text, ("Jane Roe", "PERSON"), ("Ann Poe", "PERSON")))
+    assert near(only(found, "Grovetown"), 33.45, -82.20)  # where a person lives
+    assert only(found, "Carthage").lat is not None  # the town a police force is named after
+    assert near(only(found, "Kanawha County"), 38.34, -81.53)
+    assert near(only(found, "Post Falls"), 47.72, -116.95)  # 'Town, State'
+
+
+def test_a_dateline_names_a_town_not_a_state():
+    text = "WASHINGTON -- The Senate voted on Tuesday."
+    assert near(only(find_places(text, []), "WASHINGTON"), 38.90, -77.04)
+
+
+def test_small_towns_in_organisation_names_that_lie_near_other_places():
+    text = "The Zionsville Education Foundation gave $5,000 to schools in Boone County."
+    spans = ents(text, ("The Zionsville Education Foundation", "ORG"), ("Boone County", "GPE"))
+    found = find_places(text, spans, nested=True)
+    assert near(only(found, "Zionsville"), 39.95, -86.26) and near(only(found, "Boone County"), 40.05, -86.47)
+    person = "Shaun Pinner spoke in London. Later Pinner met officials in London."
+    spans = ents(person, ("Shaun Pinner", "PERSON"), ("London", "GPE"), ("Pinner", "PERSON"), ("London", "GPE"))
+    assert not [m for m in find_places(person, spans) if "Pinner" in m.text]  # a person's surname, not the town near London
+
+
+def test_an_outlets_home_region_stands_in_for_a_text_that_shows_none():
+    tennessee, georgia = ("US", "Tennessee"), ("US", "Georgia")
+    assert common_home([tennessee, tennessee, None, georgia]) == tennessee
+    assert common_home([tennessee]) is None  # one text is no pattern
+    assert common_home([tennessee, georgia, ("US", "Ohio"), ("US", "Ohio"), ("US", "Iowa")]) is None  # no majority: a wire feed
+    other = "Police in Cleveland and Athens, Tenn., and Bradley County met."
+    assert home_region(other, ents(other, ("Cleveland", "GPE"), ("Athens", "GPE"), ("Tenn.", "GPE"), ("Bradley County", "GPE"))) == tennessee
+    text = "Athens residents will vote on Tuesday."
+    found = find_places(text, ents(text, ("Athens", "GPE")), home=tennessee)
+    assert near(only(found, "Athens"), 35.44, -84.59)
 
 
 # ---------------------------------------------------------------- seeds

@@ -282,6 +282,23 @@ class Thresholds:
     places_unlabelled_min_population: int = 50_000
     """The same for capitalised words NER did not tag at all."""
 
+    places_institution_min_population: int = 1_000
+    """A town named by its local institution ('the Oakdale Fire Department') counts at any
+    size the gazetteer lists (cities1000): the institution says it is a place."""
+
+    places_coherent_max_readings: int = 2
+    """A small town inside an organisation's or a person's name counts when some reading of it
+    lies near another name's reading and the name has at most this many readings: a name
+    with many (Jackson, Lincoln) lies near something by chance."""
+
+    places_outlet_home_min_texts: int = 2
+    """`common_home`: an outlet's home region needs this many of its texts to show it on their
+    own (one text is no pattern)."""
+
+    places_outlet_home_min_share: float = 0.5
+    """...and at least this share of those that show a home region: a wire feed's texts spread
+    over many."""
+
     places_qualifier_window: int = 60
     """Chars after a mention in which 'in Ukraine's eastern Donetsk region' or ', Ga.'
     qualifies it."""

@@ -4,7 +4,12 @@
                     'Kursk') that the gazetteer knows and the context calls places; toponyms
                     NER missed, found by lookup behind a place cue ('the city of Vladimir');
                     set forms: the dateline, a legislator's district ('R-Westfield'), county
-                    lists ('Clay and Wilkin counties')
+                    lists ('Clay and Wilkin counties'); local set phrases at any town size: the
+                    institution after a town ('Carthage Police Chief', 'the Oakdale Fire
+                    Department'), a county by name, where a person lives ('Jane Doe of
+                    Jeannette,'); small towns inside organisation or person names that lie near
+                    another name's reading ('The Zionsville Education Foundation' with 'Boone
+                    County')
     2. candidates   exact and other names, then spelling variants (Novorossiisk/Novorossiysk),
                     then fuzzy matching for NER-labelled spans only
     3. context      countries and states the text names, qualifiers right after a mention
@@ -12,7 +17,9 @@
     4. resolution   two passes: the first by population, feature and named context; then towns
                     of the home region NER called people or organisations join ('Corsicana
                     Police Department'); the second pass adds nearness to the places the first
-                    resolved and to other names' readings ('Paris' with 'Henry County': Tennessee)
+                    resolved and to other names' readings ('Paris' with 'Henry County': Tennessee);
+                    a text that shows no home region of its own takes the caller's (`home=`,
+                    e.g. its outlet's, pooled from the outlet's other texts by `common_home`)
 
 Every weight below was tuned on LGL (`evals/geoparsing.py`); rerun it after changing one.
 """
@@ -22,7 +29,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import PlaceMatch
@@ -83,6 +91,27 @@ _COMPASS = frozenset(
 )
 _COUNTY_WORD = re.compile(r"\s(?:County|Parish|Borough)$")  # a name that says it is a county
 _NESTED_NAME = re.compile(rf"{_CAPITALISED.pattern}|\b(?:[A-Z]\.){{2,3}}")
+# A local institution named after its town: 'the Oakdale Fire Department', 'Carthage Police Chief
+# Chris McKenzie', 'the DeKalb City Council', 'Prince William Circuit Court'. NER tags these as
+# organisations or people, or not at all; the name before the noun is the town (or county).
+_INSTITUTION_AFTER = re.compile(
+    r"(?<=[\w'’])(?:['’]s)?\s+(?:Police|Fire\s(?:Department|Dept|Rescue|Chief|District|Company)|Volunteer\sFire|Sheriff['’]s"
+    r"|(?:City|Town|Village|Borough|Township)\s(?:Council|Hall|Commission|Manager|Administrator|Attorney|Clerk|Office|Board)"
+    r"|County\s(?:Jail|Commission|Sheriff|Clerk|Courthouse|Board)|Board\sof\s(?:Aldermen|Selectmen)"
+    r"|(?:Circuit|Superior|District|Municipal)\sCourt|Chamber\sof\sCommerce|Mayor|Selectmen|Aldermen"
+    r"|Parks\sand\sRecreation|Public\sLibrary|Planning\s(?:Commission|Board))\b"
+)
+_INSTITUTION_NAME = re.compile(r"\b(?:[A-Z][\w'’.-]*\s){0,2}[A-Z][\w'’-]*(?:['’]s)?$")  # the words right before
+_COUNTY_NAMED = re.compile(r"\b(?:[A-Z][\w'’.-]*\s){1,3}(?:County|Parish)\b")  # 'Kanawha County'
+# 'Theresa Pilkington of Jeannette, ...', 'Robert Kochuk, 19, of East Hampton.'
+_RESIDENCE = re.compile(
+    r"(?:,\s*\d{1,3},)?\s+(?:of|from)\s+((?:[A-Z][\w'’.-]*\s){0,2}[A-Z][\w'’-]*)(?=\s*[,.;)]|\s+(?:and|was|is|who|were|has|had)\b)"
+)
+# A town and the state or country it lies in: 'Post Falls, Idaho', 'Thackerville, Okla.'
+_TOWN_COMMA = re.compile(
+    r"\b((?:[A-Z][\w'’.-]*\s){0,2}[A-Z][\w'’-]*),\s+((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|[A-Z]{2}\b"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+)
 _NOT_ON_EARTH = frozenset({"earth", "the earth", "moon", "the moon", "mars", "the sun", "space", "outer space"})
 _NOT_PLACE_WORDS = frozenset(
     "january february march april may june july august september october november december "
@@ -96,7 +125,7 @@ class _Mention:
     start: int
     end: int
     surface: str  # the name as looked up (trimmed of 'the', possessive, region word)
-    source: str  # ner | mislabel | lookup | demonym | nested | dateline | affiliation | county | local
+    source: str  # ner | mislabel | lookup | demonym | nested | dateline | affiliation | county | local | institution | residence | coherent
     region: bool = False  # 'Kursk region', 'region of Kursk'
     candidates: list[Place] = field(default_factory=list)
     own_name: set[int] = field(default_factory=set)  # ids of candidates matched on their own name
@@ -117,35 +146,32 @@ def find_places(
     sentences: Sequence[tuple[int, int]] = (),
     demonyms: bool = False,
     nested: bool = False,
+    home: tuple[str, str] | None = None,
 ) -> list[PlaceMatch]:
     """One `PlaceMatch` per place mention in `text`, sorted by start.
 
     `entities` are spaCy's NER spans over `text`. With `demonyms`, adjectives of countries
     ('Russian', 'Israeli') tagged NORP are mentions of their country too; with `nested`, so are
     prominent places inside organisation names ('the Georgia Bureau of Investigation'). Both
-    are off by default (they say who, not where) and on in the LGL evaluation, which counts them."""
-    # 1. mentions
-    mentions = _ner_mentions(text, entities, demonyms)
-    if nested:
-        mentions += _nested_mentions(text, entities)
-    mentions += _unlabelled_mentions(text, entities, mentions)
-    mentions = _with_written_forms(text, mentions)
-    mentions.sort(key=lambda m: m.start)
-    # 2. candidates
-    for m in mentions:
-        _find_candidates(m)
+    are off by default (they say who, not where) and on in the LGL evaluation, which counts them.
+    `home` is the region (country code, admin1 name) the source covers when the caller knows it,
+    e.g. from `common_home` over the outlet's other texts: it stands in for the text's own home
+    region when the text names too few places to show one ('Athens residents' in a Tennessee
+    paper)."""
+    # 1-2. mentions and their candidates
+    mentions = _mentions_with_candidates(text, entities, demonyms, nested)
     # 3. context: qualifiers and the countries and states the text names
     _link_qualifiers(text, mentions, sentences)
     # 4. resolution, twice
     adjectives = _demonym_countries(text, entities)
     named = _named_context(text, mentions, adjectives)
-    named.home = _home_region(mentions)
+    named.home = _home_region(mentions) or home
     for m in mentions:
         _resolve(m, named, points=())
     # local towns NER called people or organisations, kept when they lie in the home region
-    home = _home_region(mentions)
-    if home is not None:
-        extra = _local_mentions(text, entities, mentions, home)
+    own = _home_region(mentions) or home
+    if own is not None:
+        extra = _local_mentions(text, entities, mentions, own)
         if extra:
             mentions = sorted(mentions + extra, key=lambda m: m.start)
             _link_qualifiers(text, mentions, sentences)
@@ -154,12 +180,53 @@ def find_places(
         m.support = {id(p): _support(m, p, cells) for p in m.candidates if p.feature in ("city", "county")}
     points = [(m, m.choice) for m in mentions if m.choice is not None and m.score > 0]
     named = _named_context(text, mentions, adjectives)
-    named.home = _home_region(mentions)
+    named.home = _home_region(mentions) or home
     for m in mentions:
         others = list({(p.lat, p.lon) for o, p in points if o is not m and p.feature in ("city", "county")})
         _resolve(m, named, points=others)
     _one_sense_per_text(mentions)
     return [_to_match(text, m) for m in mentions if m.choice is not None or m.source == "ner"]
+
+
+def home_region(
+    text: str, entities: Sequence[tuple[int, int, str]], *, demonyms: bool = False, nested: bool = False
+) -> tuple[str, str] | None:
+    """The region (country code, admin1 name) most of the text's place names can lie in, or
+    None when they show none: what `find_places` infers for itself, for callers that pool it
+    over an outlet's texts (`common_home`)."""
+    return _home_region(_mentions_with_candidates(text, entities, demonyms, nested))
+
+
+def common_home(homes: Iterable[tuple[str, str] | None]) -> tuple[str, str] | None:
+    """The home region shared by a source's texts: the commonest of their own home regions
+    when at least OUTLET_HOME_MIN_TEXTS texts show it and it is the majority of those that show
+    one. A local paper's texts mostly lie in its state; a wire feed's do not, and get None."""
+    counts = Counter(h for h in homes if h is not None)
+    if not counts:
+        return None
+    best, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < thresholds().places_outlet_home_min_texts or n < thresholds().places_outlet_home_min_share * sum(counts.values()):
+        return None
+    return best
+
+
+def _mentions_with_candidates(
+    text: str, entities: Sequence[tuple[int, int, str]], demonyms: bool, nested: bool
+) -> list[_Mention]:
+    # 1. mentions
+    mentions = _ner_mentions(text, entities, demonyms)
+    if nested:
+        mentions += _nested_mentions(text, entities)
+    mentions += _institution_mentions(text, entities, mentions, nested)
+    mentions += _unlabelled_mentions(text, entities, mentions)
+    mentions = _with_written_forms(text, mentions)
+    mentions.sort(key=lambda m: m.start)
+    # 2. candidates
+    for m in mentions:
+        _find_candidates(m)
+    # small towns named inside organisations or taken for people, where another name can lie near
+    extra = _coherent_mentions(text, entities, mentions, nested)
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
 # ---------------------------------------------------------------- 1. mentions
@@ -217,8 +284,13 @@ def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> lis
             after_of = text[max(start, s - 4) : s] == " of "  # '... Association of Western Pennsylvania'
             for s2, e2 in _name_windows(text, s, e):
                 name = text[s2:e2]
+                if name.lower() in _COMPASS:  # 'the Western Pennsylvania Kennel Association': not Ghana's Western region
+                    continue
                 if gz.demonym_country(name):  # 'American Red Cross'
                     out.append(_Mention(s2, e2, name, "demonym"))
+                    break
+                if "." in name and gz.us_state_for_abbreviation(name):  # 'The S.C. Highway Patrol'
+                    out.append(_Mention(s2, e2, name, "nested"))
                     break
                 cands = gz.lookup(name, alternates=False) + [
                     p for p in gz.lookup(name) if p.feature in ("country", "region")
@@ -229,6 +301,69 @@ def _nested_mentions(text: str, entities: Sequence[tuple[int, int, str]]) -> lis
                     out.append(_Mention(s2, e2, name, "nested"))
                     break
     return out
+
+
+def _institution_mentions(
+    text: str, entities: Sequence[tuple[int, int, str]], found: list[_Mention], nested: bool
+) -> list[_Mention]:
+    """Towns and counties local news names in set phrases NER tags as organisations, people or
+    nothing: the local institution after a town ('the Oakdale Fire Department', 'Carthage
+    Police Chief ...'), a county by its name ('a Kanawha County Family Court judge'), where a
+    person lives ('Theresa Pilkington of Jeannette,'). Inside organisation names only with
+    `nested`. Any town the gazetteer lists by that name counts, however small: the phrase says
+    it is a place, and resolution picks which one."""
+    taken = _taken(text, [(m.start, m.end) for m in found])
+    orgs = _taken(text, [(s, e) for s, e, label in entities if label in ("ORG", "FAC")]) if not nested else None
+    out: list[_Mention] = []
+
+    def add(s: int, e: int, source: str, windows: list[tuple[int, int]]) -> None:
+        if taken.find(1, s, e) >= 0 or orgs is not None and orgs.find(1, s, e) >= 0:
+            return
+        for ws, we in windows:
+            name = text[ws:we]
+            if name.lower() in _NOT_PLACE_WORDS or name.lower() in _COMPASS:
+                continue
+            cands = [p for p in _own_name_places(name) if p.feature in ("city", "county")]
+            if any(p.population >= thresholds().places_institution_min_population or p.feature == "county" for p in cands):
+                out.append(_Mention(ws, we, name, source))
+                taken[ws:we] = b"\x01" * (we - ws)
+                return
+
+    def ending_at(s: int, e: int) -> list[tuple[int, int]]:  # the longest name ending at e first
+        return [(s + w.start(), e) for w in re.finditer(r"\S+", text[s:e])]
+
+    for inst in _INSTITUTION_AFTER.finditer(text):
+        e = inst.start()
+        name_run = _INSTITUTION_NAME.search(text, max(0, e - 60), e)
+        if name_run is not None:
+            add(name_run.start(), e, "institution", ending_at(name_run.start(), e))
+    for county in _COUNTY_NAMED.finditer(text) if "County" in text or "Parish" in text else ():
+        add(county.start(), county.end(), "county", ending_at(county.start(), county.end()))
+    for qualified in _TOWN_COMMA.finditer(text):  # 'Post Falls, Idaho', 'Thackerville, Okla.'
+        s, e = qualified.span(1)
+        areas = _areas_named(qualified.group(2))
+        if areas:
+            windows = [w for w in ending_at(s, e) if any(_holds(a, p) for a in areas for p in _own_name_places(text[w[0] : w[1]]))]
+            add(s, e, "qualified", windows)
+    for start, end, label in entities:
+        if label != "PERSON":
+            continue
+        home = _RESIDENCE.match(text, end)
+        if home is not None:
+            s, e = home.span(1)
+            words = [w.span() for w in re.finditer(r"\S+", text[s:e])]
+            add(s, e, "residence", [(s, s + words[k - 1][1]) for k in range(len(words), 0, -1)])
+    return out
+
+
+def _areas_named(name: str) -> list[Place]:
+    """The US state an abbreviation names ('Okla.', 'N.Y.'), else the countries and regions
+    named so."""
+    state = gz.us_state_for_abbreviation(name) if "." in name or name.isupper() else None
+    if state:
+        r = gz.region("US", state)
+        return [r] if r is not None else []
+    return [p for p in gz.lookup(name, alternates=False) if p.feature in ("country", "region")]
 
 
 def _name_windows(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -328,6 +463,42 @@ def _unlabelled_mentions(text: str, entities: Sequence[tuple[int, int, str]], fo
         strong = strong or m.region
         if any(_prominent(p, strong, thresholds().places_unlabelled_min_population) for p in gz.lookup(m.surface)):
             out.append(m)
+    return out
+
+
+def _coherent_mentions(
+    text: str, entities: Sequence[tuple[int, int, str]], found: list[_Mention], nested: bool
+) -> list[_Mention]:
+    """Towns too small to be taken from an organisation's or a person's name on their own
+    ('The Zionsville Education Foundation', a 'Lindsay' NER called a person) that lie within
+    COHERE_KM of a reading of another name in the text ('Boone County'): a local paper names
+    its own towns together. Only names with few readings, so a coincidence is unlikely."""
+    cells = _reading_cells(found)
+    taken = _taken(text, [(m.start, m.end) for m in found])
+    # names a person of the text goes by ('Pinner' after 'Shaun Pinner'): that person, not a town
+    surnames = {text[s:e].split()[-1] for s, e, label in entities if label == "PERSON" and " " in text[s:e].strip()}
+    out: list[_Mention] = []
+    for start, end, label in entities:
+        if label in ("ORG", "FAC") and nested:
+            windows = [w for match in _NESTED_NAME.finditer(text, start, end) for w in _name_windows(text, *match.span())]
+        elif label == "PERSON" and text[start:end].strip() not in surnames:
+            windows = [_trim(text, start, end)]
+        else:
+            continue
+        for s, e in windows:
+            s, e = _trim(text, s, e)  # 'The Zionsville' -> 'Zionsville'
+            name = text[s:e]
+            if e <= s or taken.find(1, s, e) >= 0 or name.lower() in _NOT_PLACE_WORDS or name.lower() in _COMPASS:
+                continue
+            cands = [p for p in _own_name_places(name) if p.feature in ("city", "county")]
+            if not cands or len(cands) > thresholds().places_coherent_max_readings:
+                continue
+            m = _Mention(s, e, name, "coherent", key=gz.normalize(name))
+            if any(_support(m, p, cells) for p in cands):
+                _find_candidates(m)
+                out.append(m)
+                taken[s:e] = b"\x01" * (e - s)
+                break
     return out
 
 
@@ -458,6 +629,8 @@ def _find_readings(m: _Mention) -> None:
         cands = _generic_name_readings(m.surface)
     if m.region:
         cands = _as_regions(cands) or cands
+    elif m.source == "dateline":  # a dateline names a town: 'WASHINGTON --' is the capital, not the state
+        cands = [p for p in cands if p.feature == "city"] or cands
     else:  # a city-region ('Tbilisi', 'Moscow') is its city unless the text says 'region'
         cands = [p for p in cands if not _city_region(p, cands)] or cands
     m.candidates = cands
@@ -470,7 +643,7 @@ _PREFIX_FEATURE = {  # what the set form says the place is
     "province": "region", "state": "region", "commonwealth": "region", "county": "county",
     "town": "city", "city": "city", "village": "city", "township": "city", "borough": "city",
 }  # fmt: skip
-_GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown)$")
+_GENERIC_SUFFIX = re.compile(r"\s+(?:Valley|Metro|Metroplex|Township|Area|Region|Downtown|[Cc]ity)$")
 _WATER_SUFFIX = re.compile(r"\s+(?:River|Harbou?r|Bay|Waterfront)$")
 _ABBREVIATED = {"d.c.": "Washington", "l.a.": "Los Angeles", "n.y.c.": "New York City", "nyc": "New York City", "s.f.": "San Francisco"}
 
