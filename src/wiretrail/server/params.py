@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -89,6 +89,20 @@ def store_of(request: Request) -> Iterator[Store]:
     """The store this request may use (see `access.StorePool`)."""
     with request.app.state.stores.borrow() as store:
         yield store
+
+
+def document_summaries(store: Store, doc_ids: Iterable[str]) -> dict[str, dict]:
+    """Title, outlet and date of each stored document in `doc_ids`: what a listing that names
+    documents (links, alerts) shows beside its rows, so the page needs no request per name."""
+    summaries = {}
+    for doc_id in sorted(set(doc_ids)):
+        doc = store.document(doc_id)
+        if doc is not None:
+            summaries[doc_id] = {
+                "title": doc.title, "outlet": doc.outlet or doc.source,
+                "published": doc.published.isoformat() if doc.published else None,
+            }  # fmt: skip
+    return summaries
 
 
 def resolve_document(store: Store, doc_id: str) -> str:

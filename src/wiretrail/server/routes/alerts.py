@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ...alerts.rules import ALERT_KINDS
 from ...store.sources import Alert, AlertRule
-from ..params import Page, Since, Until, page, store_of
+from ..params import Page, Since, Until, document_summaries, page, store_of
 from ..problems import ApiError
 
 router = APIRouter(tags=["alerts"])
@@ -48,12 +48,5 @@ def list_alerts(
         ]  # fmt: skip
         rules = {r.id: r for r in tables.rules()}
         shown = found[p.offset : p.offset + p.limit]
-        documents = {}
-        for doc_id in sorted({q.doc_id for a in shown for q in a.passages}):
-            doc = store.document(doc_id)
-            if doc is not None:
-                documents[doc_id] = {
-                    "title": doc.title, "outlet": doc.outlet or doc.source,
-                    "published": doc.published.isoformat() if doc.published else None,
-                }  # fmt: skip
+        documents = document_summaries(store, (q.doc_id for a in shown for q in a.passages))
     return p.envelope([alert_record(a, rules) for a in found], documents=documents)

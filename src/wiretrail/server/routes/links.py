@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ...model import Relation
 from ...report.export import link_record
-from ..params import DocFilter, Page, page, resolve_document, store_of
+from ..params import DocFilter, Page, document_summaries, page, resolve_document, store_of
 
 router = APIRouter(tags=["provenance"])
 
@@ -25,12 +25,5 @@ def list_links(
         rows = [link_record(link) for link in store.links(doc, relation=relation.value if relation else None)]
         shown = rows[p.offset : p.offset + p.limit]
         named = {d for r in shown for d in (r["from_doc"], r["to_doc"])} | ({doc} if doc else set())
-        documents = {}
-        for d in sorted(named):
-            found = store.document(d)
-            if found is not None:
-                documents[d] = {
-                    "title": found.title, "outlet": found.outlet or found.source,
-                    "published": found.published.isoformat() if found.published else None,
-                }  # fmt: skip
+        documents = document_summaries(store, named)
     return p.envelope(rows, documents=documents)
