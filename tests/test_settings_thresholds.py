@@ -38,6 +38,7 @@ NOT_SETTINGS = {
     "provenance/embeddings.py:EMBED_BATCH": "sentences per forward pass",
     "provenance/embeddings.py:EMBED_CACHE_SENTENCES": "embedding cache size",
     "provenance/rewrites.py:TERMS_CACHE_DOCUMENTS": "term cache size",
+    "provenance/rewrites.py:TERMS_CACHE_SENTENCES": "term cache size, by sentence text",
     "pipeline.py:RESUME_BATCH": "documents per resume transaction",
     "pipeline.py:IN_FLIGHT_PER_WORKER": "queued batches per worker",
     "nlp.py:NLP_BATCH_SIZE": "paragraphs per spaCy batch",

@@ -13,10 +13,11 @@ order documents were ingested in.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import Link, Relation, SharedSpan
+from ..model import Link, Relation, SentenceMatch, SharedSpan
 from .links import group_by_pair, link_pair
 from .matching import TextCache, match_document
 from .passages import passage_link, passage_seeds
@@ -44,29 +45,40 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     for doc_id in doc_ids:
         new.extend(match_document(store, doc_id, cache))
     new = sorted(set(new), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
-    # 2. links from all matches of each touched pair
+    # 2. links from all matches of each touched pair (every pair has a new document on one
+    # side, so the stored matches of the new documents are all the stored matches of the pairs)
+    groups = group_by_pair(new)
+    stored: dict[tuple[str, str], set[SentenceMatch]] = defaultdict(set)
+    for doc_id in doc_ids:
+        for m in store.sentence_matches(doc_id):
+            stored[_pair(m.doc_a, m.doc_b)].add(m)
+    cache.prefetch_stock(a for a, _ in groups)
     by_pair: dict[tuple[str, str], Link | None] = {}
-    for (a, b), pair_new in sorted(group_by_pair(new).items()):
-        every = set(store.sentence_matches(a, b)) | set(pair_new)
+    for (a, b), pair_new in sorted(groups.items()):
+        every = stored.get((a, b), set()) | set(pair_new)
         by_pair[(a, b)] = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
+    # links stored before this batch (this function writes its own only at the end)
+    stored_links = {doc_id: store.links(doc_id) for doc_id in doc_ids}
     # 3. passages reused inside differently worded sentences, for pairs sentences did not link
     for doc_id in doc_ids:
+        linked = {d for link in stored_links[doc_id] for d in (link.from_doc, link.to_doc)}
         for other, seeds in sorted(passage_seeds(store, doc_id).items()):
             key = _pair(doc_id, other)
-            if by_pair.get(key) is not None or (key not in by_pair and _linked(store, *key)):
+            if by_pair.get(key) is not None or (key not in by_pair and other in linked):
                 continue
             by_pair[key] = passage_link(cache, doc_id, other, seeds)
     # 4. rewrites among related documents
+    t = thresholds()
     for doc_id in doc_ids:
-        related = {other for other, _ in store.related_by_terms(doc_id, min_shared=thresholds().provenance_rewrite_min_shared_terms, limit=thresholds().provenance_rewrite_max_candidates)}
+        related = {other for other, _ in store.related_by_terms(doc_id, min_shared=t.provenance_rewrite_min_shared_terms, limit=t.provenance_rewrite_max_candidates)}
         related |= {b if a == doc_id else a for a, b in by_pair if doc_id in (a, b)}
         for other in sorted(related):
             key = _pair(doc_id, other)
             lexical = by_pair.get(key)
             if key not in by_pair:
-                existing = [link for link in store.links(doc_id) if other in (link.from_doc, link.to_doc)]
+                existing = [link for link in stored_links[doc_id] if other in (link.from_doc, link.to_doc)]
                 lexical = existing[0] if existing else None
-            if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= thresholds().provenance_syndication_coverage):
+            if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= t.provenance_syndication_coverage):
                 continue
             alignment = align(cache, *key)
             rewrite = rewrite_link(key[0], key[1], alignment, lexical.first if lexical else _first(cache, *key))
@@ -80,10 +92,6 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     links = [link for link in by_pair.values() if link is not None]
     store.write_provenance(new, links, by_pair.keys(), done=doc_ids)
     return ProvenanceUpdate(len(new), tuple(links))
-
-
-def _linked(store, a: str, b: str) -> bool:
-    return any(b in (link.from_doc, link.to_doc) for link in store.links(a))
 
 
 def _first(cache: TextCache, a: str, b: str) -> str | None:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import Document, Segment, Sentence, SentenceMatch
+from ..model import Document, Segment, Sentence, SentenceFingerprint, SentenceMatch
 from .fingerprints import shingle_set
 from ..thresholds import thresholds
 
@@ -31,6 +31,9 @@ class TextCache:
     tokens: dict[str, dict[int, int]] = field(default_factory=dict)
     stock: dict[str, frozenset[int]] = field(default_factory=dict)
     words: dict[str, object] = field(default_factory=dict)  # passages.DocTokens per document
+    keys: dict[str, list[SentenceFingerprint]] = field(default_factory=dict)  # without band keys
+    shingles: dict[str, set[bytes]] = field(default_factory=dict)  # by sentence text
+    best: dict[tuple[int, int], tuple] = field(default_factory=dict)  # rewrites: TermIndex.best memo
 
     def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
         if doc_id not in self.docs:
@@ -40,26 +43,49 @@ class TextCache:
             self.docs[doc_id] = (doc, sentences, segments)
         return self.docs[doc_id]
 
+    def sentence_keys(self, doc_id: str) -> list[SentenceFingerprint]:
+        """A document's fingerprints without their band keys (word counts and exact keys)."""
+        if doc_id not in self.keys:
+            self.keys[doc_id] = self.store.fingerprints(doc_id, bands=False)
+        return self.keys[doc_id]
+
     def tokens_by_sentence(self, doc_id: str) -> dict[int, int]:
         """Word count of each sentence, from the stored fingerprints."""
         if doc_id not in self.tokens:
-            self.tokens[doc_id] = {f.sentence_index: f.n_tokens for f in self.store.fingerprints(doc_id)}
+            self.tokens[doc_id] = {f.sentence_index: f.n_tokens for f in self.sentence_keys(doc_id)}
         return self.tokens[doc_id]
 
     def stock_sentences(self, doc_id: str) -> frozenset[int]:
         """Sentences of a document whose exact text more than STOCK_SENTENCE_DOCS documents carry."""
         if doc_id not in self.stock:
-            prints = self.store.fingerprints(doc_id)
-            counts = self.store.exact_key_documents([f.exact for f in prints if f.n_tokens])
-            self.stock[doc_id] = frozenset(
-                f.sentence_index for f in prints if counts.get(f.exact, 0) > thresholds().provenance_stock_sentence_docs
-            )
+            self.prefetch_stock([doc_id])
         return self.stock[doc_id]
+
+    def prefetch_stock(self, doc_ids: Iterable[str]) -> None:
+        """`stock_sentences` of many documents with one index lookup: the copies of one text
+        share most of their exact keys, so each key is counted once, not once per copy."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self.stock]
+        if not todo:
+            return
+        prints = {d: self.sentence_keys(d) for d in todo}
+        counts = self.store.exact_key_documents([f.exact for d in todo for f in prints[d] if f.n_tokens])
+        limit = thresholds().provenance_stock_sentence_docs
+        for d in todo:
+            self.stock[d] = frozenset(f.sentence_index for f in prints[d] if counts.get(f.exact, 0) > limit)
 
     def sentence_text(self, doc_id: str, idx: int) -> str:
         doc, sentences, _ = self.get(doc_id)
         s = sentences[idx]
         return doc.text[s.start : s.end]
+
+    def shingle_set(self, doc_id: str, idx: int) -> set[bytes]:
+        """The word 3-gram shingles of a sentence, computed once per text and batch: a sentence
+        of the new document is verified against every copy of it, and copies share their text."""
+        text = self.sentence_text(doc_id, idx)
+        found = self.shingles.get(text)
+        if found is None:
+            found = self.shingles[text] = shingle_set(text)
+        return found
 
     def segment_of(self, doc_id: str, idx: int) -> int:
         return self.get(doc_id)[1][idx].segment_index
@@ -67,15 +93,18 @@ class TextCache:
 
 def similarity(a: str, b: str) -> float:
     """Jaccard of word 3-gram shingles, raised to the containment score when one contains the other."""
-    sa, sb = shingle_set(a), shingle_set(b)
+    return _set_similarity(shingle_set(a), shingle_set(b), thresholds().provenance_verify_jaccard, thresholds().provenance_verify_containment)
+
+
+def _set_similarity(sa: set[bytes], sb: set[bytes], verify_jaccard: float, verify_containment: float) -> float:
     if not sa or not sb:
         return 0.0
     inter = len(sa & sb)
     jaccard = inter / len(sa | sb)
     containment = inter / min(len(sa), len(sb))
-    if jaccard >= thresholds().provenance_verify_jaccard:
+    if jaccard >= verify_jaccard:
         return jaccard
-    return containment if containment >= thresholds().provenance_verify_containment else jaccard
+    return containment if containment >= verify_containment else jaccard
 
 
 def is_match(score: float) -> bool:
@@ -91,7 +120,9 @@ def _ordered(doc: str, sent: int, other: str, other_sent: int, score: float, met
 def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     """Verified matches between `doc_id`'s sentences and every stored sentence (itself included,
     across segments: a live blog reposting its own entry)."""
-    prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= thresholds().provenance_min_match_tokens]
+    t = thresholds()  # read once: a ContextVar lookup per candidate adds up
+    min_tokens, verify, containment = t.provenance_min_match_tokens, t.provenance_verify_jaccard, t.provenance_verify_containment
+    prints = [f for f in store.fingerprints(doc_id) if f.n_tokens >= min_tokens]
     by_exact: dict[int, list[int]] = defaultdict(list)
     for f in prints:
         by_exact[f.exact].append(f.sentence_index)
@@ -109,16 +140,8 @@ def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     exact_count: dict[int, int] = defaultdict(int)
     for idx, _, _ in found:
         exact_count[idx] += 1
-    by_band: dict[int, list[int]] = defaultdict(list)
-    for f in prints:
-        if exact_count[f.sentence_index] < MAX_MATCHES_PER_SENTENCE:
-            for key in f.bands:
-                by_band[key].append(f.sentence_index)
-    band_pairs: set[tuple[int, str, int]] = set()
-    for key, other, other_idx in store.band_candidates(list(by_band)):
-        for idx in by_band[key]:
-            if (idx, other, other_idx) not in found:
-                band_pairs.add((idx, other, other_idx))
+    probes = [(key, f.sentence_index) for f in prints if exact_count[f.sentence_index] < MAX_MATCHES_PER_SENTENCE for key in f.bands]
+    band_pairs = {pair for pair in store.band_matches(probes) if pair not in found}
 
     per_sentence: dict[int, int] = defaultdict(int)
     for idx, other, other_idx in sorted(found):
@@ -126,8 +149,8 @@ def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     for idx, other, other_idx in sorted(band_pairs):
         if per_sentence[idx] >= MAX_MATCHES_PER_SENTENCE:
             continue
-        score = similarity(cache.sentence_text(doc_id, idx), cache.sentence_text(other, other_idx))
-        if is_match(score):
+        score = _set_similarity(cache.shingle_set(doc_id, idx), cache.shingle_set(other, other_idx), verify, containment)
+        if score >= verify:  # is_match
             found[(idx, other, other_idx)] = (score, "minhash")
             per_sentence[idx] += 1
 

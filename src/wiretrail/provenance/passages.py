@@ -55,14 +55,15 @@ def passage_seeds(store, doc_id: str) -> dict[str, list[tuple[int, int]]]:
     mine: dict[int, list[int]] = defaultdict(list)
     for key, pos in store.passage_keys(doc_id):
         mine[key].append(pos)
+    max_docs = thresholds().provenance_max_docs_per_key
+    # keys in more than max_docs other documents (stock wording) or cut short by the store
+    # (3 * max_docs rows) are left out by the store
+    rows = store.passage_seed_rows(list(mine), doc_id, per_key=3 * max_docs, max_docs=max_docs)
     by_key: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for key, other, pos in store.passage_candidates(list(mine), per_key=(3 * thresholds().provenance_max_docs_per_key)):
-        if other != doc_id:
-            by_key[key].append((other, pos))
+    for key, other, pos in rows:
+        by_key[key].append((other, pos))
     seeds: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, hits in by_key.items():
-        if len({other for other, _ in hits}) > thresholds().provenance_max_docs_per_key or len(hits) >= (3 * thresholds().provenance_max_docs_per_key) - 1:
-            continue  # stock wording, or a key the store cut short
         for other, pos in hits:
             for my_pos in mine[key]:
                 seeds[other].append((my_pos, pos))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..model import Link, Relation
 from .matching import TextCache
 from .meaning import Terms, TermIndex, sentence_terms
-from ..thresholds import thresholds
+from ..thresholds import Thresholds, thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +51,58 @@ def document_index(cache: TextCache, doc_id: str) -> TermIndex:
     return _cached(cache, doc_id)[1]
 
 
+TERMS_CACHE_SENTENCES = 32_768  # sentence texts whose terms stay in memory (~30 MB): copies of
+# one text share most sentences word for word, so a related copy's terms are mostly looked up
+_sentence_terms: OrderedDict[str, Terms] = OrderedDict()
+_sentence_terms_of: list[Thresholds] = []  # the thresholds those terms were computed under
+
+
 def _compute_terms(cache: TextCache, doc_id: str) -> list[Terms]:
     """Content terms of each sentence long enough to carry a claim (others empty)."""
+    t = thresholds()
+    if not _sentence_terms_of or (_sentence_terms_of[0] is not t and _sentence_terms_of[0] != t):
+        _sentence_terms.clear()  # other settings (another ingest's): other terms
+        _sentence_terms_of[:] = [t]
+    min_tokens = t.provenance_min_match_tokens
     doc, sentences, _ = cache.get(doc_id)
     out = []
     for s in sentences:
         text = doc.text[s.start : s.end]
-        out.append(sentence_terms(text) if len(text.split()) >= thresholds().provenance_min_match_tokens else {})
+        if len(text.split()) < min_tokens:
+            out.append({})
+            continue
+        terms = _sentence_terms.get(text)
+        if terms is None:  # the same dict may serve several documents: terms are never mutated
+            terms = _sentence_terms[text] = sentence_terms(text)
+            if len(_sentence_terms) > TERMS_CACHE_SENTENCES:
+                _sentence_terms.popitem(last=False)
+        out.append(terms)
     return out
 
 
-def _covered(src: list[Terms], index: TermIndex, *, give_up: bool) -> tuple[int, int]:
+def _covered(src: list[Terms], index: TermIndex, *, give_up: bool, memo: dict | None = None) -> tuple[int, int]:
     """(restated, counted) sentences of `src` in the indexed document; with `give_up`, stops as
-    soon as coverage can no longer reach REWRITE_SOURCE_COVERAGE (most related pairs are no rewrite)."""
-    counted = [t for t in src if t]
-    needed = thresholds().provenance_rewrite_source_coverage * len(counted)
+    soon as coverage can no longer reach REWRITE_SOURCE_COVERAGE (most related pairs are no rewrite).
+
+    `memo` keeps `index.best` by (index, terms) object: copies of one text share their sentences'
+    terms objects (`_compute_terms`), so the new document's index is asked once per text."""
+    t = thresholds()
+    counted = [terms for terms in src if terms]
+    needed = t.provenance_rewrite_source_coverage * len(counted)
+    early, early_max, similar = t.provenance_early_sentences, t.provenance_early_max_hits, t.provenance_align_similarity
     hits = 0
     for seen, terms in enumerate(counted):
-        if give_up and (hits + (len(counted) - seen) < needed or (seen == thresholds().provenance_early_sentences and hits <= thresholds().provenance_early_max_hits)):
+        if give_up and (hits + (len(counted) - seen) < needed or (seen == early and hits <= early_max)):
             return hits, len(counted)
-        if index.best(terms)[1] >= thresholds().provenance_align_similarity:
+        if memo is None:
+            score = index.best(terms)[1]
+        else:
+            entry = memo.get((id(index), id(terms)))
+            if entry is None or entry[0] is not index or entry[1] is not terms:
+                # the entry holds both objects, so neither id can be reused while it exists
+                entry = memo[(id(index), id(terms))] = (index, terms, index.best(terms)[1])
+            score = entry[2]
+        if score >= similar:
             hits += 1
     return hits, len(counted)
 
@@ -78,14 +110,15 @@ def _covered(src: list[Terms], index: TermIndex, *, give_up: bool) -> tuple[int,
 def align(cache: TextCache, a: str, b: str) -> Alignment | None:
     """How much each document restates the other, or None when neither can be a rewrite's source."""
     (terms_a, index_a), (terms_b, index_b) = _cached(cache, a), _cached(cache, b)
-    hits_a, n_a = _covered(terms_a, index_b, give_up=True)
-    a_source = hits_a >= thresholds().provenance_rewrite_source_coverage * n_a and n_a > 0
-    hits_b, n_b = _covered(terms_b, index_a, give_up=not a_source)
-    b_source = hits_b >= thresholds().provenance_rewrite_source_coverage * n_b and n_b > 0
+    coverage = thresholds().provenance_rewrite_source_coverage
+    hits_a, n_a = _covered(terms_a, index_b, give_up=True, memo=cache.best)
+    a_source = hits_a >= coverage * n_a and n_a > 0
+    hits_b, n_b = _covered(terms_b, index_a, give_up=not a_source, memo=cache.best)
+    b_source = hits_b >= coverage * n_b and n_b > 0
     if not (a_source or b_source):
         return None
     if b_source and not a_source:  # a's count stopped early: count it fully to compare
-        hits_a, n_a = _covered(terms_a, index_b, give_up=False)
+        hits_a, n_a = _covered(terms_a, index_b, give_up=False, memo=cache.best)
     return Alignment(hits_a / max(1, n_a), hits_b / max(1, n_b), hits_a, hits_b)
 
 

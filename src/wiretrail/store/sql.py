@@ -300,8 +300,10 @@ class SQLStore:
         return {r[0]: r[1] for r in self._rows_for_ids(sql, doc_ids)}
 
     def sentences(self, doc_id: str) -> list[Sentence]:
-        cursor = self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
-        return [rows.sentence_from_row(dict(r)) for r in cursor]
+        cursor = self._plain(
+            "SELECT doc_id, segment_idx, idx, start_char, end_char FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,)
+        )  # columns in `Sentence`'s order, as tuples: provenance reads every candidate's sentences
+        return [Sentence(*r) for r in cursor]
 
     def failures(self, *, limit: int | None = None) -> list[Failure]:
         sql = "SELECT * FROM failures ORDER BY id DESC"
@@ -329,23 +331,31 @@ class SQLStore:
 
     # -- provenance -----------------------------------------------------------------------------
 
-    def fingerprints(self, doc_id: str) -> list[SentenceFingerprint]:
-        bands: dict[int, list[int]] = {}
-        for key, idx in self._conn.execute(
-            "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
-        ):
-            bands.setdefault(idx, []).append(key)
-        cursor = self._conn.execute(
+    def _plain(self, sql: str, params: Sequence[Any] = ()) -> Iterable[tuple]:
+        """Rows as plain tuples, for the provenance lookups that read thousands of rows per
+        document (a backend whose rows are not tuples overrides this)."""
+        return self._conn.execute(sql, params)
+
+    def fingerprints(self, doc_id: str, *, bands: bool = True) -> list[SentenceFingerprint]:
+        """A document's sentence fingerprints; without `bands`, the band keys are left empty
+        (links need only word counts and exact keys: 16 band rows a sentence not read)."""
+        by_sentence: dict[int, list[int]] = {}
+        if bands:
+            for key, idx in self._plain(
+                "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
+            ):
+                by_sentence.setdefault(idx, []).append(key)
+        cursor = self._plain(
             "SELECT sent_idx, n_tokens, exact_key FROM sentence_keys WHERE doc_id = ? ORDER BY sent_idx", (doc_id,)
         )
-        return [SentenceFingerprint(i, n, k, tuple(bands.get(i, ()))) for i, n, k in cursor]
+        return [SentenceFingerprint(i, n, k, tuple(by_sentence.get(i, ()))) for i, n, k in cursor]
 
-    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple[int, str, int]]:
-        found: list[tuple[int, str, int]] = []
+    def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple]:
+        found: list[tuple] = []
         keys = sorted(set(keys))
         for i in range(0, len(keys), ID_LOOKUP_CHUNK):
             chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(tuple(r) for r in self._conn.execute(sql.format(placeholders(len(chunk))), chunk))
+            found.extend(self._plain(sql.format(placeholders(len(chunk))), chunk))
         return found
 
     def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
@@ -363,11 +373,12 @@ class SQLStore:
 
     def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
         """For each exact sentence key, how many documents carry it, counted up to `cap`."""
-        found = self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, cap)
-        docs: dict[int, set[str]] = {}
-        for key, doc_id, _ in found:
-            docs.setdefault(key, set()).add(doc_id)
-        return {key: len(ids) for key, ids in docs.items()}
+        sql = (
+            "SELECT exact_key, COUNT(DISTINCT doc_id) FROM (SELECT exact_key, doc_id, ROW_NUMBER() OVER "
+            "(PARTITION BY exact_key ORDER BY rowid) AS rn FROM sentence_keys WHERE exact_key IN ({})) AS ranked "
+            f"WHERE rn <= {int(cap)} GROUP BY exact_key"
+        )  # counted in SQL: one row a key instead of up to `cap`
+        return dict(self._lookup(sql, keys))
 
     def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
         cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
@@ -380,6 +391,48 @@ class SQLStore:
     def band_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
         return self._first_per_key("sentence_bands", "band_key", "band_key, doc_id, sent_idx", keys, per_key)
+
+    def passage_seed_rows(
+        self, keys: Sequence[int], doc_id: str, *, per_key: int, max_docs: int
+    ) -> list[tuple[int, str, int]]:
+        """The rows of `passage_candidates(keys, per_key=per_key)` of documents other than
+        `doc_id`, for the keys whose rows name at most `max_docs` other documents and fewer than
+        `per_key - 1` rows: the rest (stock wording, keys cut short) are dropped in SQL, since
+        copies of a text share most of its keys and each would bring `per_key` rows."""
+        sql = (
+            "WITH capped AS MATERIALIZED (SELECT passage_key, doc_id, token_pos FROM (SELECT passage_key, doc_id, token_pos, "
+            "ROW_NUMBER() OVER (PARTITION BY passage_key ORDER BY rowid) AS rn FROM passage_keys "
+            "WHERE passage_key IN ({})) AS ranked "
+            f"WHERE rn <= {int(per_key)} AND doc_id != ?), "
+            "kept AS (SELECT passage_key FROM capped GROUP BY passage_key "
+            f"HAVING COUNT(DISTINCT doc_id) <= {int(max_docs)} AND COUNT(*) < {int(per_key) - 1}) "
+            "SELECT capped.passage_key, capped.doc_id, capped.token_pos FROM capped JOIN kept ON kept.passage_key = capped.passage_key"
+        )
+        found: list[tuple[int, str, int]] = []
+        keys = sorted(set(keys))
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            found.extend(self._plain(sql.format(placeholders(len(chunk))), [*chunk, doc_id]))
+        return found
+
+    def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
+        """(probe, doc_id, sent_idx) for each (band_key, probe) given: the rows `band_candidates`
+        returns for the key, paired with the probe in SQL. Two copies of a sentence share most of
+        its 16 band keys; this returns the pair once instead of once per shared band."""
+        found: set[tuple[int, str, int]] = set()
+        probes = sorted(set(probes))
+        for i in range(0, len(probes), ID_LOOKUP_CHUNK // 2):
+            chunk = probes[i : i + ID_LOOKUP_CHUNK // 2]
+            values = ", ".join(["(CAST(? AS BIGINT), CAST(? AS INTEGER))"] * len(chunk))
+            sql = (
+                f"WITH probe (k, i) AS (VALUES {values}) "
+                "SELECT DISTINCT probe.i, ranked.doc_id, ranked.sent_idx FROM (SELECT band_key, doc_id, sent_idx, "
+                "ROW_NUMBER() OVER (PARTITION BY band_key ORDER BY rowid) AS rn FROM sentence_bands "
+                "WHERE band_key IN (SELECT k FROM probe)) AS ranked JOIN probe ON probe.k = ranked.band_key "
+                f"WHERE ranked.rn <= {int(per_key)}"
+            )
+            found.update(self._plain(sql, [v for pair in chunk for v in pair]))
+        return found
 
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
         """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""

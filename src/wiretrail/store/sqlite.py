@@ -46,6 +46,11 @@ class SQLiteStore(SQLStore):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
+    def _plain(self, sql: str, params=()) -> sqlite3.Cursor:
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # tuples: building a sqlite3.Row per index row costs more than the query
+        return cursor.execute(sql, params)
+
     def _table_exists(self, table: str) -> bool:
         return self._conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
