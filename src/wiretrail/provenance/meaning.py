@@ -26,18 +26,27 @@ Terms = dict[str, float]
 
 
 def sentence_terms(text: str) -> Terms:
-    """Weighted content terms of a sentence."""
+    """Weighted content terms of a sentence: numbers, words that begin a capitalised word of the
+    sentence (names; its first word excepted), other words, each word cut to its stem prefix.
+
+    Called for every sentence of every document ingested, aligned or put in a timeline, so the
+    settings are read once and the name test is a set lookup (a word begins a name exactly
+    when it is one of the name's prefixes)."""
+    t = thresholds()
+    number_weight, name_weight, stem_chars = t.provenance_number_weight, t.provenance_name_weight, t.provenance_stem_chars
     names = {w.lower() for w in text.split()[1:] if w[:1].isupper()}
+    name_prefixes = {n[:i] for n in names for i in range(2, len(n) + 1)}  # tokens have 2+ chars
     terms: Terms = {}
     for tok in tokens(text):
-        if tok in STOP_WORDS or len(tok) < 2:
+        if len(tok) < 2 or tok in STOP_WORDS:
             continue
-        if any(ch.isdigit() for ch in tok):
-            terms[tok] = thresholds().provenance_number_weight
+        if not tok.isalpha() and any(ch.isdigit() for ch in tok):  # alphabetic: no digit in it
+            terms[tok] = number_weight
             continue
-        stem = tok[:thresholds().provenance_stem_chars]
-        weight = thresholds().provenance_name_weight if any(n.startswith(tok) for n in names) else 1.0
-        terms[stem] = max(terms.get(stem, 0.0), weight)
+        stem = tok[:stem_chars]
+        weight = name_weight if tok in name_prefixes else 1.0
+        if weight > terms.get(stem, 0.0):
+            terms[stem] = weight
     return terms
 
 
@@ -70,8 +79,9 @@ class TermIndex:
         """Index and score of the pool sentence that best restates `terms` (-1 when none)."""
         best, best_score = -1, 0.0
         total = sum(terms.values())
+        min_shared = thresholds().provenance_min_shared_terms
         for i, n in self._shared(terms).items():
-            if n >= thresholds().provenance_min_shared_terms:
+            if n >= min_shared:
                 other = self.pool[i]
                 shared = sum(min(w, other[k]) for k, w in terms.items() if k in other)
                 score = 2 * shared / (total + self.totals[i])

@@ -135,8 +135,9 @@ _INDEX_QUERIES = (
     (
         "index",
         "LSH band keys without a sentence",
-        "SELECT DISTINCT b.doc_id || ':' || b.sent_idx FROM sentence_bands AS b WHERE NOT EXISTS "
-        "(SELECT 1 FROM sentences AS t WHERE t.doc_id = b.doc_id AND t.idx = b.sent_idx)",
+        "SELECT DISTINCT COALESCE(d.id, 'document #' || b.doc_seq) || ':' || b.sent_idx FROM sentence_bands AS b "
+        "LEFT JOIN documents AS d ON d.seq = b.doc_seq WHERE NOT EXISTS "
+        "(SELECT 1 FROM sentences AS t WHERE t.doc_id = d.id AND t.idx = b.sent_idx)",
     ),
 )
 _QUEUE_QUERIES = (

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 LISTING_COLUMNS = ", ".join(c for c in rows.DOCUMENT_COLUMNS if c != "text")  # all but the text
 ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-parameter limit
+SEQ_IDS_KEPT = 200_000  # document numbers whose ids a store object keeps (~30 MB)
 
 
 def placeholders(n: int) -> str:
@@ -162,19 +163,22 @@ class SQLStore:
         existing = n_segments = n_sentences = 0
         try:
             with self._transaction() as conn:
+                # documents are numbered in the order they are stored (under the write lock)
+                seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0]
                 for analyzed in documents:
                     doc = analyzed.document
                     cursor = conn.execute(
-                        f"INSERT INTO documents ({', '.join(rows.DOCUMENT_COLUMNS)}) "
-                        f"VALUES ({placeholders(len(rows.DOCUMENT_COLUMNS))}) "
+                        f"INSERT INTO documents ({', '.join(rows.DOCUMENT_COLUMNS)}, seq) "
+                        f"VALUES ({placeholders(len(rows.DOCUMENT_COLUMNS) + 1)}) "
                         "ON CONFLICT (id) DO NOTHING",
-                        rows.document_row(doc),
+                        (*rows.document_row(doc), seq + 1),
                     )
                     if cursor.rowcount == 0:
                         existing += 1
                         continue
+                    seq += 1
                     added.append(doc.id)
-                    self._write_document(conn, analyzed)
+                    self._write_document(conn, analyzed, seq)
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 if added:  # failures alone change no report
@@ -188,8 +192,8 @@ class SQLStore:
             raise StoreError(f"store {self.name}: batch not written, nothing changed: {exc}") from exc
         return WriteResult(tuple(added), existing, n_segments, n_sentences, len(failures))
 
-    def _write_document(self, conn: Any, analyzed: AnalyzedDocument) -> None:
-        """Everything of a document new to the store but its `documents` row."""
+    def _write_document(self, conn: Any, analyzed: AnalyzedDocument, seq: int) -> None:
+        """Everything of a document new to the store but its `documents` row (numbered `seq`)."""
         doc = analyzed.document
         conn.executemany(
             f"INSERT INTO segments ({', '.join(rows.SEGMENT_COLUMNS)}) "
@@ -206,14 +210,14 @@ class SQLStore:
             "INSERT INTO sentence_keys (doc_id, sent_idx, n_tokens, exact_key) VALUES (?, ?, ?, ?)",
             [(doc.id, f.sentence_index, f.n_tokens, f.exact) for f in analyzed.fingerprints],
         )
-        conn.executemany(
-            "INSERT INTO sentence_bands (band_key, doc_id, sent_idx) VALUES (?, ?, ?)",
-            [(key, doc.id, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
+        conn.executemany(  # a band key repeated within a sentence (a hash collision) is kept once
+            "INSERT INTO sentence_bands (band_key, doc_seq, sent_idx) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(key, seq, f.sentence_index) for f in analyzed.fingerprints for key in f.bands],
         )
         conn.execute("INSERT INTO provenance_pending (doc_id) VALUES (?)", (doc.id,))
         conn.executemany(
-            "INSERT INTO passage_keys (passage_key, doc_id, token_pos) VALUES (?, ?, ?)",
-            [(key, doc.id, pos) for key, pos in analyzed.passages],
+            "INSERT INTO passage_keys (passage_key, doc_seq, token_pos) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(key, seq, pos) for key, pos in analyzed.passages],
         )
         conn.executemany(
             "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -340,9 +344,11 @@ class SQLStore:
         """A document's sentence fingerprints; without `bands`, the band keys are left empty
         (links need only word counts and exact keys: 16 band rows a sentence not read)."""
         by_sentence: dict[int, list[int]] = {}
-        if bands:
+        if bands:  # each sentence's band keys in key order (the order of the bands is not kept)
             for key, idx in self._plain(
-                "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_id = ? ORDER BY rowid", (doc_id,)
+                "SELECT band_key, sent_idx FROM sentence_bands WHERE doc_seq = "
+                "(SELECT seq FROM documents WHERE id = ?) ORDER BY sent_idx, band_key",
+                (doc_id,),
             ):
                 by_sentence.setdefault(idx, []).append(key)
         cursor = self._plain(
@@ -358,14 +364,38 @@ class SQLStore:
             found.extend(self._plain(sql.format(placeholders(len(chunk))), chunk))
         return found
 
-    def _first_per_key(self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int) -> list[tuple[int, str, int]]:
+    def _first_per_key(
+        self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int, *, order: str = "rowid"
+    ) -> list[tuple[int, str, int]]:
         """Rows for each key, at most `per_key` of them, earliest stored first: a popular key
         (10,000 copies of one text) is cut in SQL instead of being fetched whole."""
         sql = (
-            f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY rowid) AS rn "
+            f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS rn "
             f"FROM {table} WHERE {key} IN ({{}})) AS ranked WHERE rn <= {int(per_key)}"
         )
         return self._lookup(sql, keys)
+
+    def _ids_by_seq(self, seqs: Iterable[int]) -> dict[int, str]:
+        """Document ids by document number (`documents.seq`). A number, once committed, names
+        one document for good, so the answers are kept (up to SEQ_IDS_KEPT of them)."""
+        known: dict[int, str] = self.__dict__.setdefault("_seq_id_cache", {})
+        missing = sorted({s for s in seqs if s not in known})
+        if len(known) + len(missing) > SEQ_IDS_KEPT:
+            known.clear()
+        for i in range(0, len(missing), ID_LOOKUP_CHUNK):
+            chunk = missing[i : i + ID_LOOKUP_CHUNK]
+            known.update(self._plain(f"SELECT seq, id FROM documents WHERE seq IN ({placeholders(len(chunk))})", chunk))
+        return known
+
+    def _with_ids(self, rows: Iterable[tuple[int, int, int]]) -> list[tuple[int, str, int]]:
+        """(key, doc_seq, position) rows as (key, doc_id, position)."""
+        rows = list(rows)
+        ids = self._ids_by_seq(r[1] for r in rows)
+        return [(k, ids[seq], pos) for k, seq, pos in rows]
+
+    def _doc_seq(self, doc_id: str) -> int | None:
+        row = next(iter(self._plain("SELECT seq FROM documents WHERE id = ?", (doc_id,))), None)
+        return None if row is None else row[0]
 
     def exact_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(exact_key, doc_id, sent_idx) of stored sentences with one of these exact keys."""
@@ -381,16 +411,24 @@ class SQLStore:
         return dict(self._lookup(sql, keys))
 
     def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
-        cursor = self._conn.execute("SELECT passage_key, token_pos FROM passage_keys WHERE doc_id = ? ORDER BY token_pos", (doc_id,))
+        cursor = self._plain(
+            "SELECT passage_key, token_pos FROM passage_keys WHERE doc_seq = "
+            "(SELECT seq FROM documents WHERE id = ?) ORDER BY token_pos, passage_key",
+            (doc_id,),
+        )
         return [(r[0], r[1]) for r in cursor]
 
     def passage_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(passage_key, doc_id, token_pos) of stored passages sharing one of these keys."""
-        return self._first_per_key("passage_keys", "passage_key", "passage_key, doc_id, token_pos", keys, per_key)
+        return self._with_ids(
+            self._first_per_key("passage_keys", "passage_key", "passage_key, doc_seq, token_pos", keys, per_key, order="doc_seq, token_pos")
+        )
 
     def band_candidates(self, keys: Sequence[int], *, per_key: int = CANDIDATES_PER_KEY) -> list[tuple[int, str, int]]:
         """(band_key, doc_id, sent_idx) of stored sentences sharing one of these LSH band keys."""
-        return self._first_per_key("sentence_bands", "band_key", "band_key, doc_id, sent_idx", keys, per_key)
+        return self._with_ids(
+            self._first_per_key("sentence_bands", "band_key", "band_key, doc_seq, sent_idx", keys, per_key, order="doc_seq, sent_idx")
+        )
 
     def passage_seed_rows(
         self, keys: Sequence[int], doc_id: str, *, per_key: int, max_docs: int
@@ -400,20 +438,21 @@ class SQLStore:
         `per_key - 1` rows: the rest (stock wording, keys cut short) are dropped in SQL, since
         copies of a text share most of its keys and each would bring `per_key` rows."""
         sql = (
-            "WITH capped AS MATERIALIZED (SELECT passage_key, doc_id, token_pos FROM (SELECT passage_key, doc_id, token_pos, "
-            "ROW_NUMBER() OVER (PARTITION BY passage_key ORDER BY rowid) AS rn FROM passage_keys "
+            "WITH capped AS MATERIALIZED (SELECT passage_key, doc_seq, token_pos FROM (SELECT passage_key, doc_seq, token_pos, "
+            "ROW_NUMBER() OVER (PARTITION BY passage_key ORDER BY doc_seq, token_pos) AS rn FROM passage_keys "
             "WHERE passage_key IN ({})) AS ranked "
-            f"WHERE rn <= {int(per_key)} AND doc_id != ?), "
+            f"WHERE rn <= {int(per_key)} AND doc_seq != ?), "
             "kept AS (SELECT passage_key FROM capped GROUP BY passage_key "
-            f"HAVING COUNT(DISTINCT doc_id) <= {int(max_docs)} AND COUNT(*) < {int(per_key) - 1}) "
-            "SELECT capped.passage_key, capped.doc_id, capped.token_pos FROM capped JOIN kept ON kept.passage_key = capped.passage_key"
+            f"HAVING COUNT(DISTINCT doc_seq) <= {int(max_docs)} AND COUNT(*) < {int(per_key) - 1}) "
+            "SELECT capped.passage_key, capped.doc_seq, capped.token_pos FROM capped JOIN kept ON kept.passage_key = capped.passage_key"
         )
-        found: list[tuple[int, str, int]] = []
+        seq = self._doc_seq(doc_id)
+        found: list[tuple[int, int, int]] = []
         keys = sorted(set(keys))
         for i in range(0, len(keys), ID_LOOKUP_CHUNK):
             chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(self._plain(sql.format(placeholders(len(chunk))), [*chunk, doc_id]))
-        return found
+            found.extend(self._plain(sql.format(placeholders(len(chunk))), [*chunk, -1 if seq is None else seq]))
+        return self._with_ids(found)
 
     def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
         """(probe, doc_id, sent_idx) for each (band_key, probe) given: the rows `band_candidates`
@@ -426,13 +465,13 @@ class SQLStore:
             values = ", ".join(["(CAST(? AS BIGINT), CAST(? AS INTEGER))"] * len(chunk))
             sql = (
                 f"WITH probe (k, i) AS (VALUES {values}) "
-                "SELECT DISTINCT probe.i, ranked.doc_id, ranked.sent_idx FROM (SELECT band_key, doc_id, sent_idx, "
-                "ROW_NUMBER() OVER (PARTITION BY band_key ORDER BY rowid) AS rn FROM sentence_bands "
+                "SELECT DISTINCT probe.i, ranked.doc_seq, ranked.sent_idx FROM (SELECT band_key, doc_seq, sent_idx, "
+                "ROW_NUMBER() OVER (PARTITION BY band_key ORDER BY doc_seq, sent_idx) AS rn FROM sentence_bands "
                 "WHERE band_key IN (SELECT k FROM probe)) AS ranked JOIN probe ON probe.k = ranked.band_key "
                 f"WHERE ranked.rn <= {int(per_key)}"
             )
             found.update(self._plain(sql, [v for pair in chunk for v in pair]))
-        return found
+        return set(self._with_ids(found))
 
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
         """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
