@@ -32,6 +32,7 @@ from wiretrail.model import (
     Timestamp,
 )
 from wiretrail.provenance import fingerprints
+from wiretrail.provenance import meaning
 from wiretrail.provenance.meaning import salient_terms
 
 # Passage fingerprints are newer than sentence fingerprints: fill them when this wiretrail has
@@ -204,8 +205,13 @@ def analyzed_document(
     extra = {}
     if _PASSAGES:
         extra["passages"] = tuple(fingerprints.passage_keys(fingerprints.passage_tokens(texts, furniture)))
+    if hasattr(meaning, "document_terms"):  # as `analyze_batch` does (older versions: salient terms only)
+        salient, extra["claim_terms"] = meaning.document_terms(texts)
+        extra["terms_settings"] = meaning.terms_settings()
+    else:
+        salient = salient_terms(texts)
     return AnalyzedDocument(
-        doc, (segment,), sentences, tuple(fingerprints.fingerprint_sentences(texts, furniture=furniture)), salient_terms(texts), **extra
+        doc, (segment,), sentences, tuple(fingerprints.fingerprint_sentences(texts, furniture=furniture)), salient, **extra
     )
 
 

@@ -4,6 +4,8 @@ from before the migration is converted with every lookup answering as before."""
 
 from __future__ import annotations
 
+import pytest
+
 from wiretrail.pipeline import ingest
 from wiretrail.model import RawDocument
 from wiretrail.settings import Settings
@@ -98,3 +100,34 @@ def test_a_store_from_before_migration_15_is_converted(store_db, raw_sql):
         after = _answers(store)
         assert after == before
         assert check_store(store).ok  # no band or passage key left without its sentence
+
+
+def test_claim_terms_are_stored_at_ingest_and_read_back_for_alignment(store_db, monkeypatch):
+    from wiretrail.provenance import rewrites
+    from wiretrail.provenance.matching import TextCache
+    from wiretrail.provenance.meaning import document_terms, terms_settings
+    from wiretrail.thresholds import Thresholds, using
+
+    with open_store(store_db) as store:
+        ingest(store, [_raw("report", REPORT), _raw("copy", COPY)], settings=ONE_PROCESS)
+        ids = {d.source: d.id for d in store.documents()}
+        report, copy = ids["report.txt"], ids["copy.txt"]
+        doc = store.document(report)
+        texts = [doc.text[s.start : s.end] for s in store.sentences(report)]
+        settings, stored = store.claim_terms([report, "no-such-document"])[report]
+        assert settings == terms_settings() and stored == list(document_terms(texts)[1])
+        assert sum(1 for t in stored if t) >= 3
+
+        def recomputed(text):
+            raise AssertionError(f"terms recomputed for {text!r}")
+
+        monkeypatch.setattr(rewrites, "sentence_terms", recomputed)
+        rewrites._terms_cache.clear()
+        rewrites._sentence_terms.clear()
+        alignment = rewrites.align(TextCache(store), report, copy)  # read from the store, not recomputed
+        assert alignment is not None and alignment.coverage_a >= 0.75
+        rewrites._terms_cache.clear()
+        with using(Thresholds(provenance_stem_chars=5)), pytest.raises(AssertionError, match="recomputed"):
+            rewrites.align(TextCache(store), report, copy)  # stored under other settings: recomputed
+        rewrites._terms_cache.clear()
+        rewrites._sentence_terms.clear()

@@ -206,6 +206,8 @@ class AnalyzedDocument:
     extraction: Extraction | None = None  # None when extraction was switched off
     story_features: tuple = ()  # one `stories.StoryFeatures` per segment, built beside extraction
     warnings: tuple[str, ...] = ()  # e.g. a publication date after the fetch time, dropped
+    claim_terms: tuple[dict[str, float], ...] = ()  # per sentence: content terms rewrite alignment compares
+    terms_settings: str = ""  # the settings `claim_terms` were computed under (`meaning.terms_settings`)
 
 
 @dataclass(frozen=True, slots=True)

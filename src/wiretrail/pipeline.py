@@ -35,7 +35,7 @@ from .language import detect_language, is_analysed
 from .model import AnalyzedDocument, Document, Failure, RawDocument, Segment, SegmentKind, Sentence, Timestamp
 from .provenance import update_provenance
 from .provenance.fingerprints import fingerprint_sentences, passage_keys, passage_tokens
-from .provenance.meaning import salient_terms
+from .provenance.meaning import document_terms, terms_settings
 from .segment import segment_document
 from .segment.stamps import parse_stamp_line
 from .settings import Settings
@@ -279,15 +279,18 @@ def _analyze_batch(raws: Sequence[RawDocument], *, model: str, extract: bool) ->
                 continue
             finally:
                 clock.extract += perf_counter() - extract_started
+        salient, claims = document_terms(texts)
         analyzed = AnalyzedDocument(
             item.document,
             item.segments,
             tuple(sentences),
             tuple(fingerprint_sentences(texts, furniture=furniture)),
-            salient_terms(texts),
+            salient,
             tuple(passage_keys(passage_tokens(texts, furniture))),
             extraction,
             warnings=item.warnings,
+            claim_terms=claims,
+            terms_settings=terms_settings(),
         )
         if extraction is not None:  # story features are per-document work too: built here, in the worker
             analyzed = replace(analyzed, story_features=tuple(segment_features(analyzed)))

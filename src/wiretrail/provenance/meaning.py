@@ -98,9 +98,38 @@ class TermIndex:
 
 def salient_terms(sentences: Sequence[str]) -> tuple[int, ...]:
     """Keys of a document's most characteristic terms: its names and figures first."""
+    return _salient([sentence_terms(text) for text in sentences])
+
+
+def _salient(per_sentence: Sequence[Terms]) -> tuple[int, ...]:
     scores: Counter[str] = Counter()
-    for text in sentences:
-        for term, weight in sentence_terms(text).items():
+    for terms in per_sentence:
+        for term, weight in terms.items():
             scores[term] += weight
     top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:thresholds().provenance_salient_terms]
     return tuple(sorted(exact_key([term]) for term, _ in top))
+
+
+def claim_terms(texts: Sequence[str], per_sentence: Sequence[Terms]) -> tuple[Terms, ...]:
+    """The terms rewrite alignment compares: a sentence's terms when it is long enough to carry
+    a claim (`provenance_min_match_tokens` words), else none."""
+    min_tokens = thresholds().provenance_min_match_tokens
+    return tuple(terms if len(text.split()) >= min_tokens else {} for text, terms in zip(texts, per_sentence, strict=True))
+
+
+def document_terms(texts: Sequence[str]) -> tuple[tuple[int, ...], tuple[Terms, ...]]:
+    """A document's salient term keys and each sentence's claim terms, from one pass over its
+    sentences (ingest computes both in the worker; the store keeps the claim terms, so that
+    aligning a stored document later reads them instead of recomputing them)."""
+    per_sentence = [sentence_terms(text) for text in texts]
+    return _salient(per_sentence), claim_terms(texts, per_sentence)
+
+
+def terms_settings() -> str:
+    """The settings claim terms depend on, as stored beside them: terms stored under other
+    values are recomputed, not reused."""
+    t = thresholds()
+    return (
+        f"stem_chars={t.provenance_stem_chars} number_weight={t.provenance_number_weight} "
+        f"name_weight={t.provenance_name_weight} min_match_tokens={t.provenance_min_match_tokens}"
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Link, Relation
 from .matching import TextCache
-from .meaning import Terms, TermIndex, sentence_terms
+from .meaning import Terms, TermIndex, sentence_terms, terms_settings
 from ..thresholds import Thresholds, thresholds
 
 
@@ -57,23 +57,34 @@ _sentence_terms: OrderedDict[str, Terms] = OrderedDict()
 _sentence_terms_of: list[Thresholds] = []  # the thresholds those terms were computed under
 
 
+def _stored_terms(cache: TextCache, doc_id: str, n_sentences: int) -> list[Terms] | None:
+    """The claim terms ingest stored for the document, when they were computed under the
+    settings in force (else None: they are recomputed)."""
+    found = cache.store.claim_terms([doc_id]).get(doc_id)
+    if found is None or found[0] != terms_settings() or len(found[1]) != n_sentences:
+        return None
+    return found[1]
+
+
 def _compute_terms(cache: TextCache, doc_id: str) -> list[Terms]:
-    """Content terms of each sentence long enough to carry a claim (others empty)."""
+    """Content terms of each sentence long enough to carry a claim (others empty): read from
+    the store where ingest kept them, computed otherwise."""
     t = thresholds()
     if not _sentence_terms_of or (_sentence_terms_of[0] is not t and _sentence_terms_of[0] != t):
         _sentence_terms.clear()  # other settings (another ingest's): other terms
         _sentence_terms_of[:] = [t]
     min_tokens = t.provenance_min_match_tokens
     doc, sentences, _ = cache.get(doc_id)
+    stored = _stored_terms(cache, doc_id, len(sentences))
     out = []
-    for s in sentences:
+    for i, s in enumerate(sentences):
         text = doc.text[s.start : s.end]
         if len(text.split()) < min_tokens:
             out.append({})
             continue
         terms = _sentence_terms.get(text)
         if terms is None:  # the same dict may serve several documents: terms are never mutated
-            terms = _sentence_terms[text] = sentence_terms(text)
+            terms = _sentence_terms[text] = stored[i] if stored is not None else sentence_terms(text)
             if len(_sentence_terms) > TERMS_CACHE_SENTENCES:
                 _sentence_terms.popitem(last=False)
         out.append(terms)

@@ -30,6 +30,7 @@ SQLITE_TYPES = {
     "BIGINT": "INTEGER",
     "FLOAT": "REAL",
     "FALSE": "0",
+    "BLOB": "BLOB",
 }
 POSTGRES_TYPES = {
     "TIMESTAMP": "TEXT",
@@ -42,6 +43,7 @@ POSTGRES_TYPES = {
     "BIGINT": "BIGINT",
     "FLOAT": "DOUBLE PRECISION",  # PostgreSQL's REAL is 4 bytes; SQLite's is 8
     "FALSE": "FALSE",
+    "BLOB": "BYTEA",
 }
 TYPES = {SQLITE: SQLITE_TYPES, POSTGRES: POSTGRES_TYPES}
 
@@ -491,6 +493,19 @@ MIGRATIONS: tuple[Migration, ...] = (
                 (SELECT MIN(k.rowid) FROM sentence_keys AS k WHERE k.doc_id = d.id), d.ingested_at, d.id) AS n
                 FROM documents AS d) AS ordered WHERE documents.id = ordered.id""",
             *_rekeyed_index(""),
+        ),
+    ),
+    Migration(
+        16,
+        "claim terms per document: the content terms of each sentence that rewrite alignment "
+        "compares, computed at ingest beside the salient terms and kept compressed with the "
+        "settings they depend on, so aligning a stored document does not recompute them",
+        (
+            """CREATE TABLE claim_terms (
+                doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+                settings TEXT NOT NULL,
+                terms {BLOB} NOT NULL
+            )""",
         ),
     ),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
@@ -223,6 +224,11 @@ class SQLStore:
             "INSERT INTO doc_terms (term_key, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(key, doc.id) for key in analyzed.terms],
         )
+        if analyzed.claim_terms:
+            conn.execute(
+                "INSERT INTO claim_terms (doc_id, settings, terms) VALUES (?, ?, ?)",
+                (doc.id, analyzed.terms_settings, _encode_terms(analyzed.claim_terms)),
+            )
         ExtractionWriter(conn).write(analyzed)
         conn.executemany(
             "INSERT INTO stories_pending (unit_key, doc_id, features) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -473,6 +479,12 @@ class SQLStore:
             found.update(self._plain(sql, [v for pair in chunk for v in pair]))
         return set(self._with_ids(found))
 
+    def claim_terms(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, list[dict[str, float]]]]:
+        """The stored claim terms of these documents: {doc_id: (settings, terms per sentence)};
+        documents stored without them (before migration 16, or by other code) are left out."""
+        sql = "SELECT doc_id, settings, terms FROM claim_terms WHERE doc_id IN ({})"
+        return {doc_id: (settings, _decode_terms(blob)) for doc_id, settings, blob in self._rows_for_ids(sql, doc_ids)}
+
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
         """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
         cursor = self._conn.execute(
@@ -614,3 +626,11 @@ class SQLStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+def _encode_terms(per_sentence: Sequence[dict[str, float]]) -> bytes:
+    """Claim terms as compressed JSON (~2 KB for an 800-word article)."""
+    return zlib.compress(json.dumps(list(per_sentence), separators=(",", ":")).encode("utf-8"), 6)
+
+
+def _decode_terms(blob: bytes | memoryview) -> list[dict[str, float]]:
+    return json.loads(zlib.decompress(bytes(blob)))
