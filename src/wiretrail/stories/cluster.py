@@ -8,11 +8,21 @@
        the stories' bounded centroids; features already in MAX_POSTINGS stories are not looked
        up) - never a scan of every story, so the work per unit does not grow with the corpus
     3. score: cosine between the unit and each candidate's centroid, moved by dates (a unit
-       dated far outside a story's time range is pulled away from it)
-    4. assign: join the best candidate at or above JOIN_THRESHOLD, else open a new story
+       dated far outside a story's time range is pulled away from it) and by years: a unit
+       naming a year well past any the story names or is dated in is a later event of the
+       same kind (a second quake whose report recalls the first), not this story
+    4. assign: a copy of a member the story remembers joins that story; else the best
+       candidate at or above JOIN_THRESHOLD, else a new story
     5. merge: the story that changed is compared with its own candidates; two stories whose
-       centroids are this close are one story that started twice (order effects), and merge.
-       The absorbed id is kept in `merged` so the store can redirect its segments lazily.
+       centroids are this close are one story that started twice (order effects), and merge;
+       so do a lone unit that now clears the join threshold, and two stories whose remembered
+       members are alike on average. The absorbed id is kept in `merged` so the store can
+       redirect its segments lazily.
+    5b. split: each story remembers its last few members (bounded; for the stories changed
+       last). When they fall into two groups far less alike across than within, the first
+       report of a second event joined it and others followed: the later group leaves as a
+       story of its own (`moved` lists the units, for the store). Pairs of members compare
+       on their own names and years, which a centroid averages away.
     6. title: the member headline or lead sentence most central to the story's words
 
 The state (`ClusterState`) is plain data: dicts of numbers and strings, dates, lists, with
@@ -96,6 +106,29 @@ class StoryState:
 
 
 @dataclass(slots=True)
+class Member:
+    """A remembered member of a story: its raw vector (exactly what it added to the story's
+    sums, so it can be taken out again), its days and title, and when it arrived."""
+
+    key: str
+    seq: int  # the unit count when it was assigned: arrival order
+    raw: dict[str, float]
+    first_day: date | None = None
+    last_day: date | None = None
+    title: str | None = None
+
+    def to_list(self) -> list:
+        return [self.key, self.seq, self.raw, self.first_day.isoformat() if self.first_day else None,
+                self.last_day.isoformat() if self.last_day else None, self.title]
+
+    @classmethod
+    def from_list(cls, v: list) -> Member:
+        key, seq, raw, first, last, title = v
+        return cls(key, seq, dict(raw), date.fromisoformat(first) if first else None,
+                   date.fromisoformat(last) if last else None, title)
+
+
+@dataclass(slots=True)
 class ClusterState:
     """Everything the clusterer remembers between units; plain data, JSON-ready via to_dict.
 
@@ -108,6 +141,9 @@ class ClusterState:
     stories: dict[str, StoryState] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)  # absorbed story id -> the id it joined
     members: dict[str, str] = field(default_factory=dict)  # unit key -> story id when assigned
+    # story id -> its last `stories_split_members` members, for the split check; kept for the
+    # `stories_split_active_stories` stories changed last (least recently changed first)
+    recent: dict[str, list[Member]] = field(default_factory=dict)
 
     def resolve(self, sid: str) -> str:
         while sid in self.merged:
@@ -118,6 +154,7 @@ class ClusterState:
         return {
             "units": self.units, "df": self.df, "merged": self.merged, "members": self.members,
             "stories": [s.to_dict() for s in self.stories.values()],
+            "recent": [[sid, [m.to_list() for m in ms]] for sid, ms in self.recent.items()],
         }
 
     @classmethod
@@ -125,6 +162,7 @@ class ClusterState:
         return cls(
             units=d["units"], df=dict(d["df"]), merged=dict(d["merged"]), members=dict(d["members"]),
             stories={s["id"]: StoryState.from_dict(s) for s in d["stories"]},
+            recent={sid: [Member.from_list(m) for m in ms] for sid, ms in d.get("recent", [])},
         )
 
 
@@ -168,6 +206,7 @@ class _Facets:
     names_people: bool
     lead_people: frozenset[str]
     years: frozenset[str]
+    latest: int | None  # the latest year named: a text is written no earlier than that
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +226,7 @@ class ClusterCost:
 
     stories_scored: int = 0  # candidate stories returned by lookups (assignment and merge checks)
     postings_read: int = 0  # inverted-index entries read by lookups
+    pairs_scored: int = 0  # remembered member pairs scored (split checks, member merges; cached after)
 
 
 def _facets(raw: dict[str, float]) -> _Facets:
@@ -195,6 +235,7 @@ def _facets(raw: dict[str, float]) -> _Facets:
         any(f.startswith("e:PERSON|") for f in raw),
         frozenset(f for f in raw if f.startswith("h:PERSON|")),
         frozenset(f for f in raw if f.startswith("y:")),
+        max((int(f[2:]) for f in raw if f.startswith("y:") and f[2:].isdigit()), default=None),
     )
 
 
@@ -214,6 +255,61 @@ def _years_conflict(a: _Facets, b: _Facets) -> bool:
     return bool(a.years and b.years and not a.years & b.years)
 
 
+def _compact(raw: dict[str, float]) -> dict[str, float]:
+    """A member's vector as a story remembers it: every name, place, number and year, and only
+    its `stories_member_words` heaviest words (the state stays small; pairs of members still
+    compare on what they are about)."""
+    limit = thresholds().stories_member_words
+    words = [f for f in raw if f[0] == "w"]
+    if len(words) <= limit:
+        return dict(raw)
+    keep = set(heapq.nsmallest(limit, words, key=lambda f: (-raw[f], f)))
+    return {f: x for f, x in raw.items() if f[0] != "w" or f in keep}
+
+
+def _latest(facets: _Facets, day: date | None) -> int | None:
+    """The latest year a text (or a story) names or is dated in: it was written no earlier."""
+    years = [y for y in (facets.latest, day.year if day else None) if y is not None]
+    return max(years) if years else None
+
+
+def _later(a: int | None, b: int | None) -> bool:
+    """`a` reaches at least `stories_later_year_gap` years past the latest year `b` names or is
+    dated in: `a` tells of a later time than anything in `b` (a second quake, a second
+    arrest, years after the first, whose report names the first in passing)."""
+    return a is not None and b is not None and a >= b + thresholds().stories_later_year_gap
+
+
+_SUMS = {"w": "terms", "l": "lead_terms", "e": "entities", "p": "places"}
+_COUNTS = {"n": "numbers", "y": "years", "t": "event_types", "h": "lead_entities"}
+
+
+def _apply(s: StoryState, raw: dict[str, float], sign: int) -> None:
+    """Add (sign 1) or take out (-1) one member's raw vector from a story's sums: the raw vector
+    is exactly what `_add` added (words and names pruned since are skipped)."""
+    for f, x in raw.items():
+        kind, key = f[0], f[2:]
+        if kind in _SUMS:
+            sums, value = getattr(s, _SUMS[kind]), x
+        elif kind in _COUNTS:
+            sums, value = getattr(s, _COUNTS[kind]), int(round(x))
+        else:
+            continue
+        if sign > 0:
+            sums[key] = sums.get(key, 0) + value
+        elif key in sums:
+            left = sums[key] - value
+            if left > 1e-9:
+                sums[key] = left
+            else:
+                del sums[key]
+
+
+def _span(ms: list[Member]) -> tuple[date | None, date | None]:
+    days = [d for m in ms for d in (m.first_day, m.last_day) if d is not None]
+    return (min(days), max(days)) if days else (None, None)
+
+
 class StoryClusterer:
     """Assigns units to stories one at a time; `state` is all it keeps."""
 
@@ -226,6 +322,13 @@ class StoryClusterer:
         self.kind_weights = dict(KIND_WEIGHTS, **(kind_weights or {}))
         self._index: dict[str, set[str]] = defaultdict(set)  # feature -> story ids (derived)
         self._views: dict[str, tuple] = {}  # story id -> (version, _Vectors)
+        self._member_views: dict[str, _Vectors] = {}  # remembered member key -> vectors (derived)
+        self._pairs: dict[tuple[str, str], float] = {}  # member key pair -> similarity (derived)
+        self._pairs_epoch: int | None = None
+        # what splits changed, for a caller that writes memberships (it clears them): unit key ->
+        # the story a split moved it to, and new story id -> the story it split from
+        self.moved: dict[str, str] = {}
+        self.split_from: dict[str, str] = {}
         self.cost = ClusterCost()
         for s in self.state.stories.values():
             self._index_story(s)
@@ -352,7 +455,10 @@ class StoryClusterer:
         return sim
 
     def _score(self, unit: _Vectors, first: date | None, last: date | None, story: StoryState) -> float:
-        sim = self._similarity(unit, self._view(story))
+        view = self._view(story)
+        sim = self._similarity(unit, view)
+        if _later(_latest(unit.facets, last), _latest(view.facets, story.last_day)):
+            sim -= thresholds().stories_later_year_penalty
         return sim + self.date_adjustment(first, last, story.first_day, story.last_day)
 
     # -- 4. assign ----------------------------------------------------------------------------
@@ -369,11 +475,14 @@ class StoryClusterer:
         for f in raw:
             st.df[f] = st.df.get(f, 0) + 1
         unit = self._vectors(raw)
-        best, best_score = None, self.join_threshold
-        for sid in self._candidates(self._weighted(raw)):
-            sc = self._score(unit, features.first_day, features.last_day, st.stories[sid])
-            if sc >= best_score and (best is None or sc > best_score or sid < best):
-                best, best_score = sid, sc
+        candidates = self._candidates(self._weighted(raw))
+        best = self._copied(raw, candidates)  # a copy joins the story of the text it copies
+        if best is None:
+            best_score = self.join_threshold
+            for sid in candidates:
+                sc = self._score(unit, features.first_day, features.last_day, st.stories[sid])
+                if sc >= best_score and (best is None or sc > best_score or sid < best):
+                    best, best_score = sid, sc
         if best is None:
             story = StoryState(id=story_id(features.key))
             st.stories[story.id] = story
@@ -381,9 +490,11 @@ class StoryClusterer:
             story = st.stories[best]
             self._unindex_story(story)
         self._add(story, features)
+        self._remember(story.id, Member(features.key, st.units, _compact(raw), features.first_day, features.last_day, features.title))
         self._index_story(story)
         st.members[features.key] = story.id
-        return self._merge_pass(story.id)
+        self._split_check(self._merge_pass(story.id))
+        return st.resolve(st.members[features.key])
 
     def _add(self, s: StoryState, f: StoryFeatures) -> None:
         s.size += 1
@@ -431,14 +542,36 @@ class StoryClusterer:
             view = self._view(story)
             best, best_score = None, self.merge_threshold
             for other in self._candidates(self._weighted(view.raw), exclude=sid, limit=thresholds().stories_merge_candidate_stories):
-                o = st.stories[other]
-                sc = self._similarity(view, self._view(o))
-                sc += self.date_adjustment(story.first_day, story.last_day, o.first_day, o.last_day)
+                sc = self._merge_score(story, view, st.stories[other])
                 if sc >= best_score and (best is None or sc > best_score or other < best):
                     best, best_score = other, sc
             if best is None:
                 return sid
             sid = self._merge(sid, best)
+
+    def _merge_score(self, story: StoryState, view: _Vectors, other: StoryState) -> float:
+        """Centroids this close are one story. Short of that, two stories still merge when
+        one is a lone unit that now clears the join threshold (it opened its story before
+        the story it belongs to had formed), or when their remembered members are on average
+        alike (`stories_member_merge_similarity`) and not two groups (`_apart`): fragments
+        of one story that started twice."""
+        t = thresholds()
+        ov = self._view(other)
+        sc = self._similarity(view, ov)
+        a, b = _latest(view.facets, story.last_day), _latest(ov.facets, other.last_day)
+        if (story.size == 1 and _later(a, b)) or (other.size == 1 and _later(b, a)):
+            sc -= t.stories_later_year_penalty  # a lone unit later than a story: as its unit scored
+        elif _later(a, b) or _later(b, a):
+            sc -= t.stories_later_year_merge_penalty
+        sc += self.date_adjustment(story.first_day, story.last_day, other.first_day, other.last_day)
+        if sc >= self.merge_threshold:
+            return sc
+        if min(story.size, other.size) == 1 and sc >= self.join_threshold:
+            return self.merge_threshold
+        ma, mb = self.state.recent.get(story.id, []), self.state.recent.get(other.id, [])
+        if ma and mb and self._mean(ma, mb) >= t.stories_member_merge_similarity and not self._apart(ma, mb):  # type: ignore[operator]
+            return self.merge_threshold
+        return sc
 
     def _merge(self, a: str, b: str) -> str:
         st = self.state
@@ -461,8 +594,163 @@ class StoryClusterer:
         self._views.pop(gone.id, None)
         del st.stories[gone.id]
         st.merged[gone.id] = keep.id
+        remembered = st.recent.pop(keep.id, []) + st.recent.pop(gone.id, [])
+        if remembered:
+            st.recent[keep.id] = sorted(remembered, key=lambda m: m.seq)[-thresholds().stories_split_members:]
+            self._evict()
         self._index_story(keep)
         return keep.id
+
+    # -- 5b. split ----------------------------------------------------------------------------
+
+    def _remember(self, sid: str, member: Member) -> None:
+        st = self.state
+        remembered = st.recent.pop(sid, [])
+        remembered.append(member)
+        st.recent[sid] = remembered[-thresholds().stories_split_members:]
+        self._evict()
+
+    def _evict(self) -> None:
+        st = self.state
+        while len(st.recent) > thresholds().stories_split_active_stories:
+            del st.recent[next(iter(st.recent))]
+
+    def _member_view(self, m: Member) -> _Vectors:
+        v = self._member_views.get(m.key)
+        if v is None:
+            v = self._member_views[m.key] = self._vectors(m.raw)
+        return v
+
+    def _fresh_caches(self) -> None:
+        """Member vectors and pair scores are kept until idf drifts (bounded: the remembered
+        members of the active stories)."""
+        epoch = self._idf_epoch()
+        t = thresholds()
+        if epoch != self._pairs_epoch or len(self._pairs) > t.stories_split_active_stories * t.stories_split_members ** 2:
+            self._pairs.clear()
+            self._member_views.clear()
+            self._pairs_epoch = epoch
+
+    def _copied(self, raw: dict[str, float], candidates: Iterable[str]) -> str | None:
+        """The candidate story with a remembered member whose words the unit repeats (word
+        cosine at least `stories_copy_word_cosine`): a repost or a copy belongs with its
+        original, even when the original's story is not the closest centroid."""
+        self._fresh_caches()
+        words = self._vectors(_compact(raw)).by_kind.get("w")
+        if not words:
+            return None
+        best, best_cos = None, thresholds().stories_copy_word_cosine
+        for sid in sorted(candidates):
+            for m in self.state.recent.get(sid, []):
+                theirs = self._member_view(m).by_kind.get("w")
+                cos = self._cosine(words, theirs) if theirs else 0.0
+                if cos >= best_cos and (best is None or cos > best_cos):
+                    best, best_cos = sid, cos
+        return best
+
+    def _pair(self, a: Member, b: Member) -> float:
+        """Similarity of two remembered members (cached until idf drifts)."""
+        self._fresh_caches()
+        t = thresholds()
+        key = (a.key, b.key) if a.key < b.key else (b.key, a.key)
+        sim = self._pairs.get(key)
+        if sim is None:
+            va, vb = self._member_view(a), self._member_view(b)
+            self.cost.pairs_scored += 1
+            sim = self._similarity(va, vb)
+            la, lb = _latest(va.facets, a.last_day), _latest(vb.facets, b.last_day)
+            if _later(la, lb) or _later(lb, la):
+                sim -= t.stories_later_year_penalty
+            self._pairs[key] = sim
+        return sim
+
+    def _mean(self, a: list[Member], b: list[Member] | None = None) -> float | None:
+        if b is None:
+            sims = [self._pair(x, y) for i, x in enumerate(a) for y in a[i + 1:]]
+        else:
+            sims = [self._pair(x, y) for x in a for y in b]
+        return sum(sims) / len(sims) if sims else None
+
+    def _apart(self, a: list[Member], b: list[Member]) -> bool:
+        """Two groups of members that are far less alike across than within: two stories."""
+        if not a or not b:
+            return False
+        within = [w for w in (self._mean(a), self._mean(b)) if w is not None]
+        if not within or min(within) <= 0:
+            return False
+        return self._mean(a, b) <= thresholds().stories_split_ratio * min(within)  # type: ignore[operator]
+
+    def _bisect(self, ms: list[Member]) -> tuple[list[Member], list[Member]]:
+        """Two groups: seeded with the least alike pair, each member then goes to the group it
+        is on average more alike (a few rounds)."""
+        n = len(ms)
+        sim = [[0.0] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                sim[i][j] = sim[j][i] = self._pair(ms[i], ms[j])
+        a, b = min(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda p: (sim[p[0]][p[1]], p))
+        def mean(i: int, group: set[int]) -> float:
+            others = [sim[i][j] for j in group if j != i]
+            return sum(others) / len(others) if others else math.inf  # alone: stays
+
+        ga, gb = {a}, {b}
+        for _ in range(10):
+            na = {i for i in range(n) if mean(i, ga) >= mean(i, gb)}
+            nb = set(range(n)) - na
+            if not na or not nb or (na, nb) == (ga, gb):
+                break
+            ga, gb = na, nb
+        return [ms[i] for i in sorted(ga)], [ms[i] for i in sorted(gb)]
+
+    def _split_check(self, sid: str) -> None:
+        """A story whose remembered members form two groups far less alike across than within
+        is two stories that one early unit joined: the group without the story's oldest
+        remembered member leaves as a story of its own."""
+        least = thresholds().stories_split_min_members
+        ms = self.state.recent.get(sid, [])
+        if len(ms) < 2 * least:
+            return
+        ga, gb = self._bisect(ms)
+        if len(ga) < least or len(gb) < least or not self._apart(ga, gb):
+            return
+        stay, leave = (ga, gb) if ga[0] is ms[0] else (gb, ga)
+        self._split(sid, stay, leave)
+
+    def _split(self, sid: str, stay: list[Member], leave: list[Member]) -> str:
+        st = self.state
+        old = st.stories[sid]
+        self._unindex_story(old)
+        new_id = story_id(leave[0].key + "|split")
+        while new_id in st.stories or new_id in st.merged:
+            new_id = story_id(new_id)
+        new = StoryState(id=new_id)
+        for m in leave:
+            _apply(old, m.raw, -1)
+            _apply(new, m.raw, 1)
+        old.size -= len(leave)
+        new.size = len(leave)
+        new.first_day, new.last_day = _span(leave)
+        if old.size == len(stay):  # every member remembered: the range is known exactly
+            old.first_day, old.last_day = _span(stay)
+        gone = {m.title for m in leave if m.title}
+        new.titles = list(dict.fromkeys(m.title for m in leave if m.title))
+        old.titles = [t for t in old.titles if t not in gone] or list(dict.fromkeys(m.title for m in stay if m.title and m.title not in gone))
+        st.stories[new_id] = new
+        st.recent[sid] = stay
+        st.recent[new_id] = leave
+        self._evict()
+        for m in leave:
+            st.members[m.key] = new_id
+            self.moved[m.key] = new_id
+        self.split_from[new_id] = sid
+        self._views.pop(sid, None)
+        for s in (old, new):
+            if s.titles:
+                self._retitle(s)
+            else:
+                s.title = None
+            self._index_story(s)
+        return new_id
 
     # -- 6. title -----------------------------------------------------------------------------
 

@@ -58,13 +58,20 @@ def assign_units(store: Store, units: Sequence[StoryFeatures]) -> int:
     merged_before = set(state.merged)
     assigned = [(f.key, clusterer.assign(f)) for f in units]
     merged = [(old, state.resolve(old)) for old in state.merged if old not in merged_before]
-    touched = {state.resolve(sid) for _, sid in assigned} | {new for _, new in merged}
+    # a split moves remembered members, maybe of earlier batches, to a new story: their rows
+    # change, and so does the story they left
+    moved = dict(clusterer.moved)
+    clusterer.moved.clear()
+    final = {key: state.resolve(moved.get(key) or sid) for key, sid in assigned}
+    final.update({key: state.resolve(sid) for key, sid in moved.items()})
+    touched = set(final.values()) | {new for _, new in merged} | {state.resolve(sid) for sid in clusterer.split_from.values()}
+    clusterer.split_from.clear()
     rows = [
         StoryRow(s.id, s.title, s.first_day, s.last_day, s.size)
         for sid in sorted(touched)
         if (s := state.stories.get(sid)) is not None
     ]
-    memberships = [(key, _doc_of(key), state.resolve(sid)) for key, sid in assigned]
+    memberships = [(key, _doc_of(key), sid) for key, sid in final.items()]
     saved_state = state.to_dict()
     saved_state["members"] = {}  # memberships live in story_units: the state stays corpus-size-free
     try:
