@@ -5,11 +5,13 @@
 For each backend: a store holding the seeds plus a sample of ../shared/corpus/ukraine-2022
 (`--docs` articles, sampled with a fixed seed) is served by `wiretrail serve` (uvicorn, one
 process, real sockets on 127.0.0.1; rate limits off, since all readers share one address). Then
-`--readers` clients (one httpx AsyncClient each, in this process) ask for the timeline, search,
-stories and documents in turn for `--seconds`, while one writer POSTs documents built at run
-time from other ukraine-2022 articles (never written to disk). Reported: requests served,
-errors (any non-2xx answer or failed connection), p50/p95 latency per endpoint, requests/s,
-and whether every POSTed document is in the store afterwards (no lost writes).
+`--readers` clients (one keep-alive HTTP/1.1 connection each, `Connection`, all in this process
+on uvloop) ask for the timeline, search, stories and documents in turn for `--seconds`, while one
+writer POSTs documents built at run time from other ukraine-2022 articles (never written to
+disk). Reported: requests served, errors (any non-2xx answer, an answer cut short or not a JSON
+object, a failed connection), p50/p95 latency per endpoint, requests/s, CPU seconds per process
+(server, its ingest worker, this client), and whether every POSTed document is in the store
+afterwards (no lost writes).
 
 Baseline in the same run: the OpenAPI schema, a response the app builds once and then only
 sends, asked for in the same rotation: the floor of the server and this client on this machine.
@@ -34,10 +36,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -51,6 +54,9 @@ SAMPLE_SEED = 2022  # the same sample every run, so runs compare
 TARGET_P95_MS = 100  # issue 6: p95 under 100 ms at 50 concurrent readers
 SERVER_START_S = 120  # the server imports spaCy's stack before it listens
 REQUEST_TIMEOUT_S = 60  # a reader waiting longer than this counts an error
+# Every answer must be whole (its Content-Length read) and look like a JSON object; one in this
+# many is parsed in full. Parsing them all was half the readers' CPU, taken from the server.
+JSON_CHECK_EVERY = 8
 PAGE = 50  # items per listing request: the web page's page size
 
 # What a reader asks for, in turn; search words are common in the corpus and rare ones.
@@ -228,26 +234,90 @@ def _request(name: str, doc_ids: list[str], rng: random.Random) -> tuple[str, di
     return "/api/openapi.json", {}
 
 
+class HttpError(Exception):
+    """The server closed the connection or sent something that is not an HTTP/1.1 answer."""
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection for GETs: the readers' client. httpx cost ~1.3 ms of
+    CPU per request here, as much as the server, on the same two cores; this costs a tenth of
+    that, so the figures say more about the server. It reads what it needs (status,
+    Content-Length or chunks, Connection: close) and nothing else."""
+
+    def __init__(self, base: str) -> None:
+        host, _, port = base.removeprefix("http://").partition(":")
+        self.host, self.port = host, int(port or 80)
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str, params: dict) -> tuple[int, bytes]:
+        target = f"{path}?{urlencode(params, quote_via=quote)}" if params else path
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        try:
+            writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: */*\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            version, _, rest = lines[0].partition(" ")
+            if not version.startswith("HTTP/1."):
+                raise HttpError(f"not an HTTP/1.1 answer: {lines[0][:80]!r}")
+            status = int(rest[:3])
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                if name:
+                    headers[name.strip().lower()] = value.strip()
+            if "content-length" in headers:
+                body = await reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                chunks = []
+                while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                    chunks.append(await reader.readexactly(size))
+                    await reader.readexactly(2)
+                await reader.readuntil(b"\r\n")  # no trailers are sent
+                body = b"".join(chunks)
+            else:
+                body = await reader.read()
+                headers["connection"] = "close"
+        except BaseException:
+            self.close()
+            raise
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
 async def _reader(base: str, n: int, stop: float, doc_ids: list[str], result: LoadResult) -> None:
     rng = random.Random(n)
     turn = n  # readers start at different endpoints, so each moment sees a mix
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+    connection = Connection(base)
+    checks = n  # each reader parses a different sample of its answers
+    try:
         while time.monotonic() < stop:
             name = ENDPOINTS[turn % len(ENDPOINTS)]
             turn += 1
             path, params = _request(name, doc_ids, rng)
             started = time.perf_counter()
             try:
-                response = await client.get(path, params=params)
+                status, body = await asyncio.wait_for(connection.get(path, params), REQUEST_TIMEOUT_S)
                 elapsed = time.perf_counter() - started
-                if response.status_code != 200:
-                    result.errors.append(f"GET {path} {params}: {response.status_code} {response.text[:200]}")
+                if status != 200:
+                    result.errors.append(f"GET {path} {params}: {status} {body[:200]!r}")
                     continue
-                response.json()
-            except (httpx.HTTPError, ValueError) as exc:
+                if body[:1] != b"{" or body[-1:] != b"}" or (checks % JSON_CHECK_EVERY == 0 and not isinstance(json.loads(body), dict)):
+                    raise ValueError(f"not a JSON object: {body[:80]!r}")
+                checks += 1
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, HttpError, ValueError) as exc:
                 result.errors.append(f"GET {path} {params}: {type(exc).__name__}: {exc}")
                 continue
             result.latencies.setdefault(name, []).append(elapsed)
+    finally:
+        connection.close()
 
 
 async def _writer(base: str, stop: float, records: list[dict], result: LoadResult) -> None:
@@ -297,7 +367,7 @@ def run_load(db: str, *, backend: str, readers: int, seconds: float, records: li
         result.load_before = os.getloadavg()
         cpu_before = _cpu_seconds(pid), _children_cpu_seconds(pid), time.process_time()
         started = time.monotonic()
-        asyncio.run(_load(base, readers, seconds, doc_ids, records[1:], result))
+        _run(_load(base, readers, seconds, doc_ids, records[1:], result))
         result.seconds = time.monotonic() - started
         result.load_after = os.getloadavg()
         result.cpu_server_s = _cpu_seconds(pid) - cpu_before[0]
@@ -307,6 +377,17 @@ def run_load(db: str, *, backend: str, readers: int, seconds: float, records: li
         result.lost = [i for i in result.posted if store.document(i) is None]
         result.documents_after = store.counts().documents
     return result
+
+
+def _run(main: Coroutine) -> None:
+    """On uvloop when it is installed (the server's extra brings it): a cheaper loop for the
+    clients, like the server's."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _cpu_seconds(pid: int) -> float:

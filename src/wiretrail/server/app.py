@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,8 +17,10 @@ from .. import __version__
 from ..errors import ConfigError
 from ..settings import Settings
 from ..store.base import Store
+from ..thresholds import only_thresholds
 from .access import MAX_OPEN_STORES, StorePool
 from .auth import require_read
+from .fastpath import BatchRunner, FastReads
 from .ingest_worker import IngestWorker
 from .middleware import BodyLimit, RefuseNul, SecurityHeaders, UseThresholds
 from .problems import install_handlers
@@ -42,6 +46,20 @@ def _serve_openapi_once(app: FastAPI) -> None:
         return Response(body[0], media_type="application/json")
 
 
+_frozen = threading.Lock()  # held for good once the process's start-up objects are frozen
+
+
+def _freeze_imported() -> None:
+    """Move what the process holds at start-up (spaCy and the rest of wiretrail imported:
+    ~350,000 objects) out of the cyclic collector's sight, once per process. Otherwise every
+    full collection walks them all, ~0.1-0.6 s with the interpreter held, in which every request
+    waits: measured under load, the longest stalls of the server. What the server makes while
+    serving (report results, pages) is still collected."""
+    if _frozen.acquire(blocking=False):
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings()) -> FastAPI:
     """A FastAPI app over a store object (shared by all requests, one at a time; the caller
     closes it) or a store path/URL (a pool of connections, closed at shutdown)."""
@@ -49,13 +67,16 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
         raise ConfigError("read_token_required is on but no token is set: set the token setting (env WIRETRAIL_TOKEN)")
     stores = StorePool(store_or_db)
     worker = IngestWorker(stores.db, settings) if stores.db else None
+    reads = BatchRunner()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Request threads beyond the store connections would only wait for one, and each one
         # more contending for the interpreter costs every request time (anyio's default is 40).
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_OPEN_STORES
+        _freeze_imported()
         yield
+        reads.close()
         if worker is not None:
             worker.close()
         stores.close()
@@ -73,6 +94,7 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     app.state.settings = settings
     app.state.stores = stores
     app.state.ingest_worker = worker
+    app.state.fast_reads = reads
     for router in READ_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_read)])
     app.include_router(ingest.router)
@@ -80,7 +102,10 @@ def create_app(store_or_db: Store | str | Path, *, settings: Settings = Settings
     app.include_router(web_router)
     mount_static(app)
     install_handlers(app)
-    app.add_middleware(UseThresholds, settings=settings)
+    # innermost: the plain forms of the busiest reads, after every check below (fastpath.py)
+    app.add_middleware(FastReads, settings=settings, stores=stores, runner=reads)
+    # the thresholds alone: the report cache keys on them, and would extract them per request
+    app.add_middleware(UseThresholds, settings=only_thresholds(settings))
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # outside the body limit: a refused client costs no body read

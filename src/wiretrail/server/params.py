@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, TypeVar
@@ -16,7 +17,7 @@ from .. import lookup
 from ..errors import NotFound
 from ..report.cache import PAGES_PER_ENTRY, REPORTS
 from ..report.stories import StorySummary
-from ..store.base import Store
+from ..store.base import DataStamp, Store
 from .problems import ApiError
 
 MAX_PAGE = 500  # rows per page: a timeline of the whole ukraine-2022 corpus in a few requests
@@ -27,6 +28,21 @@ DATA_VERSION_HEADER = "X-Wiretrail-Data-Version"
 LATEST_VERSION_HEADER = "X-Wiretrail-Data-Latest"
 
 T = TypeVar("T")
+
+# Set by the fast path (`fastpath.py`) for the request it runs: the store's data stamp, read
+# after the request arrived, shared by the requests that arrived before the same read.
+# Given the store the caller holds (or None: it borrows one), so a caller never waits for a second.
+READ_STAMP: ContextVar[Callable[[Store | None], DataStamp | None] | None] = ContextVar("wiretrail_read_stamp", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamped:
+    """What `ReportCache.served` asks a store for, already read."""
+
+    stamp: DataStamp
+
+    def data_stamp(self) -> DataStamp:
+        return self.stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +84,16 @@ def served_page(
     Each page is encoded once per result and then only sent. The response says which data
     version it serves (and, while a recompute runs, the store's latest)."""
     settings = request.app.state.settings
-    served = REPORTS.served(store, kind, params, compute, borrow=request.app.state.stores.borrow, min_refresh_s=settings.api_refresh_min_s)
+    stamp_after = READ_STAMP.get()
+    stamp = stamp_after(store) if stamp_after is not None else None
+    if stamp is None:
+        served = REPORTS.served(store, kind, params, compute, borrow=request.app.state.stores.borrow, min_refresh_s=settings.api_refresh_min_s)
+    else:  # the fast path read the version after this request arrived: the cache uses that read
+        read = _Stamped(stamp)
+        served = REPORTS.served(
+            read, kind, params, lambda s: compute(store if s is read else s), borrow=request.app.state.stores.borrow,
+            min_refresh_s=settings.api_refresh_min_s,
+        )  # fmt: skip
     body = served.pages.get((p.offset, p.limit))
     if body is None:
         rows = served.value
