@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Relation
+from ..model import Quote, Relation
 from ..provenance.audit import audit_document
 from ..store.base import Store
+from ..store.facts import FactQuery
 from ..thresholds import thresholds
 from .cache import REPORTS
-from .figure_table import FigureGroup, figure_table
+from .figure_table import FigureGroup, top_conflicts
+from .gc_pause import without_collection
 from .stories import stories
 from .timeline import TimelineQuery, TimelineRow, timeline
 
@@ -62,6 +64,7 @@ def build_briefing(store: Store, *, story: str | None = None, since: date | None
     return REPORTS.fresh(store, BRIEFING, (story, since, until), compute)
 
 
+@without_collection
 def compose_briefing(store: Store, *, story: str | None = None, since: date | None = None, until: date | None = None) -> Briefing:
     """`build_briefing` computed from the store, not cached."""
     docs = None
@@ -90,27 +93,45 @@ def compose_briefing(store: Store, *, story: str | None = None, since: date | No
         )
         brief.events.append((row, sorted(set(numbers)), flagged))
     doc_filter = docs
-    for group in figure_table(store, conflicts_only=True)[:thresholds().report_brief_max_figure_groups * 3]:
+    for group in top_conflicts(store, thresholds().report_brief_max_figure_groups * 3):
         rows_in = [r for r in group.rows if doc_filter is None or r.figure.doc_id in doc_filter]
         if len(rows_in) < 2:
             continue
         brief.figures.append((group, [cite(r.figure.doc_id, None) for r in group.rows]))
         if len(brief.figures) == thresholds().report_brief_max_figure_groups:
             break
+    for text, speaker, doc_id, said_at in _quotes(store, doc_filter, unsupported):
+        brief.quotes.append((text, speaker, cite(doc_id, said_at)))
+    cite.finish()
+    return brief
+
+
+def _quotes(store: Store, docs: frozenset[str] | None, audit: _RewriteAudit, *, page: int = 256) -> list[tuple]:
+    """The quotes the page shows (text, speaker, doc_id, time): earliest first, one per speaker,
+    none from a rewrite. Read from the earliest `page` quotes first (the page needs a handful),
+    and from every quote only when those do not fill it."""
+    first = store.facts.quotes(FactQuery(limit=page))
+    picked = _pick_quotes(first, docs, audit)
+    if len(picked) != thresholds().report_brief_max_quotes and len(first) == page:  # not filled: read on
+        picked = _pick_quotes(store.facts.quotes(), docs, audit)
+    return picked
+
+
+def _pick_quotes(quotes: list[Quote], docs: frozenset[str] | None, audit: _RewriteAudit) -> list[tuple]:
     speakers: set[str] = set()
-    for quote in store.facts.quotes():  # earliest first; one per speaker; none a rewrite made up
-        if doc_filter is not None and quote.doc_id not in doc_filter:
+    picked: list[tuple] = []
+    for quote in quotes:  # earliest first; one per speaker; none a rewrite made up
+        if docs is not None and quote.doc_id not in docs:
             continue
-        if unsupported.is_rewrite(quote.doc_id):
+        if audit.is_rewrite(quote.doc_id):
             continue
         who = quote.speaker_entity_id or quote.speaker
         if quote.speaker and who not in speakers and len(quote.text.split()) >= thresholds().report_brief_min_quote_words:
             speakers.add(who)
-            brief.quotes.append((quote.text.strip(" ,"), quote.speaker, cite(quote.doc_id, quote.said_at)))
-        if len(brief.quotes) == thresholds().report_brief_max_quotes:
+            picked.append((quote.text.strip(" ,"), quote.speaker, quote.doc_id, quote.said_at))
+        if len(picked) == thresholds().report_brief_max_quotes:
             break
-    cite.finish()
-    return brief
+    return picked
 
 
 class _Citer:
@@ -146,11 +167,13 @@ def _ranked(store: Store, rows: list[TimelineRow]) -> list[TimelineRow]:
     """Rows in the order the page shows them: best confirmed and most concrete first (a town or
     region named, actors named), one row per place before any place gets a second."""
     features = store.facts.place_features()
+    t = thresholds()
+    sources, concrete_weight, actors = t.report_brief_source_weight, t.report_brief_concrete_weight, t.report_brief_actor_weight
 
     def score(row: TimelineRow) -> tuple:
         concrete = features.get(row.place or "", None) in CONCRETE_PLACES
-        return (-(thresholds().report_brief_source_weight * row.independent_sources + len(row.reports) + thresholds().report_brief_concrete_weight * concrete
-                  + thresholds().report_brief_actor_weight * bool(row.actors)), row.date is None, row.date or date.min)
+        return (-(sources * row.independent_sources + len(row.reports) + concrete_weight * concrete
+                  + actors * bool(row.actors)), row.date is None, row.date or date.min)
 
     ranked = sorted(rows, key=score)
     seen: set[str] = set()

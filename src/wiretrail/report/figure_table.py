@@ -12,6 +12,7 @@ disagree.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ..store.base import Store
 from ..store.facts import FactQuery
 from ..thresholds import thresholds
 from .cache import REPORTS
+from .gc_pause import without_collection
 
 FIGURE_TABLE = "figure-table"  # the report cache's name for these results
 PREPOSITIONS = frozenset("in at to from of on for into near".split())
@@ -78,28 +80,66 @@ def figure_table(store: Store, *, about: str | None = None, conflicts_only: bool
     return list(REPORTS.fresh(store, FIGURE_TABLE, (about, conflicts_only), compute))
 
 
+@without_collection
 def build_figure_table(store: Store, *, about: str | None = None, conflicts_only: bool = False) -> list[FigureGroup]:
     """`figure_table` computed from the store, not cached."""
+    groups = _groups(store)
+    described = _Described()
+    for group in groups:
+        for row in group.rows:
+            described(row)
+    out = []
+    for group in groups:
+        if about and not any(about.lower() in r.figure.subject.lower() or about.lower() == group.head for r in group.rows):
+            continue
+        if len(group.rows) < 2 and not about:
+            continue
+        group.differences = _differences(group.rows)
+        if conflicts_only and not group.conflicting:
+            continue
+        out.append(group)
+    out.sort(key=lambda g: (-len(g.differences), -len(g.rows), g.head))
+    return out
+
+
+@without_collection
+def top_conflicts(store: Store, n: int) -> list[FigureGroup]:
+    """`figure_table(store, conflicts_only=True)[:n]`, the same groups, for the briefing: the
+    order needs only how many pairs of each group differ, so only the `n` groups shown are read
+    for places, time and scope words, and their differences explained."""
+    counted = [(group, _count_differences(group.rows)) for group in _groups(store) if len(group.rows) >= 2]
+    counted = [(group, count) for group, count in counted if count]
+    counted.sort(key=lambda gc: (-gc[1], -len(gc[0].rows), gc[0].head))
+    described = _Described()
+    out = []
+    for group, _ in counted[:n]:
+        for row in group.rows:
+            described(row)
+        group.differences = _differences(group.rows)
+        out.append(group)
+    return out
+
+
+def _groups(store: Store) -> list[FigureGroup]:
+    """Every figure in its group (groups in order of their first figure), its row read for what
+    grouping needs: places, time and scope words and qualifiers are `_Described` later."""
     figures = store.facts.figures(FactQuery(text=None))
+    t = thresholds()
+    context_chars, near_chars = t.report_figure_context_chars, t.report_figure_near_chars
     # the stretch of text each figure is read from: its sentence with the text before it
-    stretch = {f.id: (f.doc_id, max(0, min(f.sentence_start, f.start) - thresholds().report_figure_context_chars), max(f.sentence_end, f.end + thresholds().report_figure_near_chars)) for f in figures}
+    stretch = {f.id: (f.doc_id, max(0, min(f.sentence_start, f.start) - context_chars), max(f.sentence_end, f.end + near_chars)) for f in figures}
     texts = store.facts.text_spans(list(stretch.values()))
     rows = []
     for f in figures:
-        doc_id, base, _end = stretch[f.id]
-        text = texts[stretch[f.id]]
-
-        def cut(start: int, end: int) -> str:
-            return text[max(0, start - base) : max(0, end - base)]
-
-        sentence = cut(f.sentence_start, f.sentence_end) if f.sentence_end else f.subject
-        context = cut(f.sentence_start - thresholds().report_figure_context_chars, f.sentence_end) if f.sentence_end else sentence
-        near = cut(f.start - thresholds().report_figure_near_chars, f.end + thresholds().report_figure_near_chars)
-        row = FigureRow(f, sentence, context, near, _places(sentence), _nationality(f.subject))
-        row.time_words = bool(TIME_WORDS.search(sentence))
-        row.scope_near = bool(SCOPE_WORDS.search(near))
-        row.qualifiers = _qualifiers(row)
-        rows.append(row)
+        span = stretch[f.id]
+        text, base = texts[span], span[1]
+        if f.sentence_end:
+            sentence = text[max(0, f.sentence_start - base) : max(0, f.sentence_end - base)]
+            context = text[max(0, f.sentence_start - context_chars - base) : max(0, f.sentence_end - base)]
+        else:
+            sentence = context = f.subject
+        near = text[max(0, f.start - near_chars - base) : max(0, f.end + near_chars - base)]
+        rows.append(FigureRow(f, sentence, context, near, frozenset(), _nationality(f.subject)))
     heads = Counter(h for r in rows if (h := _head(r.figure.subject)))
     groups: dict[tuple, FigureGroup] = {}
     for row in rows:
@@ -111,18 +151,20 @@ def build_figure_table(store: Store, *, about: str | None = None, conflicts_only
         key = (head, row.figure.unit, qualifier)
         groups.setdefault(key, FigureGroup(head, row.figure.unit)).rows.append(row)
     _fold_unqualified(groups)
-    out = []
-    for group in groups.values():
-        if about and not any(about.lower() in r.figure.subject.lower() or about.lower() == group.head for r in group.rows):
-            continue
-        if len(group.rows) < 2 and not about:
-            continue
-        group.differences = _differences(group.rows)
-        if conflicts_only and not group.conflicting:
-            continue
-        out.append(group)
-    out.sort(key=lambda g: (-len(g.differences), -len(g.rows), g.head))
-    return out
+    return list(groups.values())
+
+
+class _Described(dict):
+    """Fills a row's places, time words, scope words and qualifiers: what explains a difference.
+    Places and time words are read once per distinct sentence (figures share sentences)."""
+
+    def __call__(self, row: FigureRow) -> None:
+        found = self.get(row.sentence)
+        if found is None:
+            found = self[row.sentence] = (_places(row.sentence), bool(TIME_WORDS.search(row.sentence)))
+        row.places, row.time_words = found
+        row.scope_near = bool(SCOPE_WORDS.search(row.near))
+        row.qualifiers = _qualifiers(row)
 
 
 @lru_cache(maxsize=FOLD_CACHE_WORDS)
@@ -228,6 +270,17 @@ def _differences(rows: Sequence[FigureRow]) -> list[tuple[int, int, str]]:
                 continue
             out.append((i, j, _why(rows[i], rows[j])))
     return out
+
+
+def _count_differences(rows: Sequence[FigureRow]) -> int:
+    """`len(_differences(rows))` without explaining them: when every low bound is at most its
+    high bound, two values differ when one's high lies below the other's low, so each row
+    counts the highs below its low (at most one of two rows can)."""
+    bounds = [_bounds(r.figure) for r in rows]
+    if any(lo > hi for lo, hi in bounds):
+        return sum(1 for i, (lo_a, hi_a) in enumerate(bounds) for lo_b, hi_b in bounds[i + 1 :] if not (lo_a <= hi_b and lo_b <= hi_a))
+    highs = sorted(hi for _, hi in bounds)
+    return sum(bisect_left(highs, lo) for lo, _ in bounds)
 
 
 def _bounds(f: Figure) -> tuple[float, float]:

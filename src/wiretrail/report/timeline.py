@@ -22,6 +22,7 @@ from ..store.base import Store
 from ..store.facts import FactQuery
 from ..thresholds import Thresholds, thresholds
 from .cache import REPORTS, thresholds_key
+from .gc_pause import without_collection
 
 # When two reports are one event is decided by the `report_*` settings (wiretrail/thresholds.py).
 # A sentence's terms are a pure function of its text, so they are kept across timelines (the API
@@ -131,46 +132,54 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
     return rows[: query.limit] if query.limit is not None else list(rows)
 
 
+@without_collection
 def build_timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[TimelineRow]:
     """`timeline` computed from the store, not cached."""
     generation = terms_generation()
-    events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
+    read = getattr(store, "report_events", None)  # unordered and cheaper (a store may lack it)
+    if read is not None:
+        events = read(since=query.since, until=query.until, type=query.type)
+    else:
+        events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
     events = [e for e in events if _wanted(e, query)]
     times = store.facts.report_times()
     reports = [Report(e, _time_of(times, e)) for e in events]
-    reports.sort(key=lambda r: (_sortable(r.reported_at), r.event.doc_id or "", r.event.id))
+    sortable = _Sortable()  # a few thousand report times, each shared by many events
+    reports.sort(key=lambda r: (sortable(r.reported_at), r.event.doc_id or "", r.event.id))
     rows: list[TimelineRow] = []
     by_day: dict[tuple[str, date | None], list[TimelineRow]] = {}  # the rows a report can join
     by_text: dict[tuple[str, str], TimelineRow] = {}  # a reposted sentence joins its first post's row
+    t = thresholds()
+    similarity, compared, copy_days = t.report_same_event_similarity, t.report_compared_reports, t.report_copy_max_days
     for report in reports:
         e = report.event
         text_key = (e.type, " ".join(e.summary.lower().split()))
         row = by_text.get(text_key)
-        if row is not None and not _near(row.date, e.date):
+        if row is not None and not _near(row.date, e.date, copy_days):
             row = None
         if row is None:
-            row = next((r for r in by_day.get((e.type, e.date), ()) if _same_event(r, report, generation)), None)
+            row = _same_event(by_day.get((e.type, e.date), ()), report, generation, similarity, compared)
         if row is None:
             row = TimelineRow(e.date, e.date_precision, e.type, e.place, e.summary, e.actors, [report])
             rows.append(row)
             by_day.setdefault((e.type, e.date), []).append(row)
         else:
             row.reports.append(report)
-            row.actors = tuple(dict.fromkeys(row.actors + report.event.actors))
-            row.place = row.place or report.event.place
+            row.actors = tuple(dict.fromkeys(row.actors + e.actors))
+            row.place = row.place or e.place
         by_text.setdefault(text_key, row)
     groups = copy_groups(store)
     for row in rows:
         row.independent_sources = len({groups.get(doc, doc) for doc in row.sources})
-    rows.sort(key=lambda r: (r.date is None, r.date or date.min, _sortable(r.first.reported_at)))
+    rows.sort(key=lambda r: (r.date is None, r.date or date.min, sortable(r.first.reported_at)))
     return rows[: query.limit] if query.limit is not None else rows
 
 
-def _near(a: date | None, b: date | None) -> bool:
-    """A copy of a report joins its row when posted within `report_copy_max_days` days of it."""
+def _near(a: date | None, b: date | None, days: int) -> bool:
+    """A copy of a report joins its row when posted within `days` (`report_copy_max_days`) of it."""
     if a is None or b is None:
         return a is b
-    return abs((a - b).days) <= thresholds().report_copy_max_days
+    return abs((a - b).days) <= days
 
 
 def _wanted(event: Event, query: TimelineQuery) -> bool:
@@ -186,19 +195,26 @@ def _wanted(event: Event, query: TimelineQuery) -> bool:
     return True
 
 
-def _same_event(row: TimelineRow, report: Report, generation: int) -> bool:
+def _same_event(rows: list[TimelineRow], report: Report, generation: int, similarity: float, compared: int) -> TimelineRow | None:
+    """The first of `rows` (the rows of the report's type and day) that `report` joins: at the
+    same place (or one names none) and sharing an actor, or restating one of the row's first
+    `compared` (`report_compared_reports`) reports (`report_same_event_similarity`)."""
     e = report.event
-    if e.type != row.type:
-        return False
-    if e.date != row.date:
-        return False  # other days join only as copies of the same sentence (see `timeline`)
-    if row.place and e.place and row.place != e.place:
-        return False
-    if set(row.actors) & set(e.actors) and (row.place or e.place):
-        return True
-    # against the row's first reports only: later ones are copies of them or of each other
-    _with_terms(report, generation)
-    return any(_dice(_with_terms(r, generation), report) >= thresholds().report_same_event_similarity for r in row.reports[:thresholds().report_compared_reports])
+    place, actors = e.place, e.actors
+    for row in rows:
+        if row.place and place and row.place != place:
+            continue
+        if (row.place or place) and actors and not set(row.actors).isdisjoint(actors):
+            return row
+        # against the row's first reports only: later ones are copies of them or of each other
+        if report._terms is None:
+            _with_terms(report, generation)
+        for r in row.reports[:compared]:
+            if r._terms is None:
+                _with_terms(r, generation)
+            if _dice(r, report) >= similarity:
+                return row
+    return None
 
 
 def _dice(a: Report, b: Report) -> float:
@@ -207,7 +223,11 @@ def _dice(a: Report, b: Report) -> float:
     if not a._terms or not b._terms:
         return 0.0
     small, large = (a._terms, b._terms) if len(a._terms) <= len(b._terms) else (b._terms, a._terms)
-    shared = sum(min(w, large[k]) for k, w in small.items() if k in large)
+    shared = 0.0  # the shared weights in `small`'s order, as `dice` sums them
+    for k, w in small.items():
+        v = large.get(k)
+        if v is not None:
+            shared += w if w < v else v
     return 2 * shared / (a._total + b._total)
 
 
@@ -225,6 +245,17 @@ def _sortable(ts: Timestamp | None) -> tuple[int, str]:
         return (1, "")
     value = ts.value.replace(tzinfo=None) if isinstance(ts.value, datetime) else ts.value
     return (0, value.isoformat())
+
+
+class _Sortable(dict):
+    """`_sortable` once per report time: the times are shared objects (one per document or
+    stamped segment), alive while a timeline is built, so they are told apart by identity."""
+
+    def __call__(self, ts: Timestamp | None) -> tuple[int, str]:
+        key = self.get(id(ts))
+        if key is None:
+            key = self[id(ts)] = _sortable(ts)
+        return key
 
 
 def copy_groups(store: Store) -> dict[str, str]:
