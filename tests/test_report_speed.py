@@ -63,9 +63,9 @@ def test_text_spans_cut_each_span_of_a_document(store):
     }  # fmt: skip
 
 
-def test_report_events_are_the_fact_listing_s_events(store):
-    """The timeline reads events through `report_events`: the same events `facts.events` lists
-    for each filter (in another order)."""
+def test_unordered_events_are_the_fact_listing_s_events(store):
+    """The timeline reads events unsorted (`ordered=False`): the same events `facts.events`
+    lists for each filter (in another order)."""
     from datetime import date
 
     from wiretrail.store.facts import FactQuery
@@ -74,7 +74,7 @@ def test_report_events_are_the_fact_listing_s_events(store):
     days = sorted({e.date for e in events if e.date})
     assert events and len(days) > 2
     for kw in ({}, {"type": events[0].type.lower()}, {"since": days[1]}, {"until": days[-1]}, {"since": days[0], "until": days[1]}, {"until": date(1900, 1, 1)}):
-        assert sorted(store.report_events(**kw), key=lambda e: e.id) == sorted(store.facts.events(FactQuery(**kw)), key=lambda e: e.id), kw
+        assert sorted(store.facts.events(FactQuery(**kw), ordered=False), key=lambda e: e.id) == sorted(store.facts.events(FactQuery(**kw)), key=lambda e: e.id), kw
 
 
 def test_the_briefing_explains_only_the_figure_groups_it_shows(store):

@@ -136,11 +136,7 @@ def timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[Timel
 def build_timeline(store: Store, query: TimelineQuery = TimelineQuery()) -> list[TimelineRow]:
     """`timeline` computed from the store, not cached."""
     generation = terms_generation()
-    read = getattr(store, "report_events", None)  # unordered and cheaper (a store may lack it)
-    if read is not None:
-        events = read(since=query.since, until=query.until, type=query.type)
-    else:
-        events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type))
+    events = store.facts.events(FactQuery(since=query.since, until=query.until, type=query.type), ordered=False)  # sorted below
     events = [e for e in events if _wanted(e, query)]
     times = store.facts.report_times()
     reports = [Report(e, _time_of(times, e)) for e in events]

@@ -28,13 +28,16 @@ class FactQuery:
 
 
 class FactReader:
-    def __init__(self, conn, ph: str = "?") -> None:
+    def __init__(self, conn, ph: str = "?", plain=None) -> None:
         self.conn = conn
         self.ph = ph
+        self.plain = plain  # (sql, params) -> rows as plain tuples, where the backend has it
 
     def _rows(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         if self.ph != "?":
             sql = sql.replace("?", self.ph)
+        if self.plain is not None:  # rows are only ever read by position here
+            return list(self.plain(sql, tuple(params)))
         return self.conn.execute(sql, tuple(params)).fetchall()
 
     # -- entities -----------------------------------------------------------------------------
@@ -232,7 +235,9 @@ class FactReader:
             for fid, doc, s, e, text, subj, lo, hi, unit, vague, attr, as_of, ss, se in rows
         ]
 
-    def events(self, query: FactQuery = FactQuery()) -> list[Event]:
+    def events(self, query: FactQuery = FactQuery(), *, ordered: bool = True) -> list[Event]:
+        """Events by date (undated last), document and id; `ordered=False` leaves out the sort,
+        for readers that order them themselves (the timeline)."""
         where, params = ["1 = 1"], []
         if query.doc_id:
             where.append("doc_id = ?")
@@ -246,19 +251,24 @@ class FactReader:
         _between(query, "event_date", where, params)
         rows = self._rows(
             "SELECT id, doc_id, type, event_date, date_precision, summary, actors, targets, place, "
-            f"place_entity_id, evidence FROM events WHERE {' AND '.join(where)} "
-            "ORDER BY event_date IS NULL, event_date, doc_id, id" + _limit(query),
+            f"place_entity_id, evidence FROM events WHERE {' AND '.join(where)}"
+            + (" ORDER BY event_date IS NULL, event_date, doc_id, id" if ordered else "")
+            + _limit(query),
             params,
         )
+        # each JSON column parsed in one call for all rows, each distinct list of names once
+        actors, targets = _names_of([r[6] for r in rows]), _names_of([r[7] for r in rows])
+        evidence = _json_all([r[10] for r in rows])
         days: dict = {}  # one parse per distinct day: thousands of events share a few hundred days
         return [
             Event(
                 id=eid, type=kind, date=days[day] if day in days else days.setdefault(day, _date(day)),
                 date_precision=_PRECISIONS[prec] if prec else None,
-                summary=summary, actors=_names(actors), targets=_names(targets), place=place,
-                place_entity_id=pid, evidence=tuple(Evidence(*v) for v in _json(evidence)), doc_id=doc,
+                summary=summary, actors=acts, targets=tgts, place=place,
+                place_entity_id=pid, evidence=tuple(Evidence(*v) for v in spans), doc_id=doc,
             )
-            for eid, doc, kind, day, prec, summary, actors, targets, place, pid, evidence in rows
+            for (eid, doc, kind, day, prec, summary, _, _, place, pid, _), acts, tgts, spans
+            in zip(rows, actors, targets, evidence, strict=True)
         ]  # fmt: skip
 
 
@@ -293,6 +303,23 @@ def _json(value):
 
 
 _PRECISIONS = {p.value: p for p in DatePrecision}
+
+
+def _json_all(values: list) -> list:
+    """`_json` of each value; JSON texts (SQLite) parsed in one call."""
+    if all(isinstance(v, str) for v in values):
+        return json.loads("[" + ",".join(values) + "]") if values else []
+    return [_json(v) for v in values]
+
+
+def _names_of(values: list) -> list[tuple[str, ...]]:
+    """`_names` of each value; each distinct JSON text parsed once (most events name the same
+    few lists)."""
+    if all(isinstance(v, str) for v in values):
+        distinct = list(dict.fromkeys(values))
+        table = {v: tuple(n) for v, n in zip(distinct, _json_all(distinct), strict=True)}
+        return [table[v] for v in values]
+    return [_names(v) for v in values]
 
 
 def _names(value) -> tuple[str, ...]:

@@ -237,13 +237,14 @@ class SQLStore:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _rows_for_ids(self, sql: str, ids: Iterable[str]) -> Iterator[Any]:
-        """The rows of `sql`, whose `{}` is an `IN (...)` list, over `ids` in chunks small
-        enough for SQLite's bound-parameter limit."""
+    def _rows_for_ids(self, sql: str, ids: Iterable[Any], after: Sequence[Any] = ()) -> Iterator[tuple]:
+        """The rows of `sql` as plain tuples, whose `{}` is an `IN (...)` list, over `ids` in
+        chunks small enough for SQLite's bound-parameter limit (`after`: the parameters that
+        follow the list)."""
         ids = list(ids)
         for i in range(0, len(ids), ID_LOOKUP_CHUNK):
             chunk = ids[i : i + ID_LOOKUP_CHUNK]
-            yield from self._conn.execute(sql.format(placeholders(len(chunk))), chunk)
+            yield from self._plain(sql.format(placeholders(len(chunk))), [*chunk, *after])
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         return {r[0] for r in self._rows_for_ids("SELECT id FROM documents WHERE id IN ({})", ids)}
@@ -363,12 +364,7 @@ class SQLStore:
         return [SentenceFingerprint(i, n, k, tuple(by_sentence.get(i, ()))) for i, n, k in cursor]
 
     def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple]:
-        found: list[tuple] = []
-        keys = sorted(set(keys))
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(self._plain(sql.format(placeholders(len(chunk))), chunk))
-        return found
+        return list(self._rows_for_ids(sql, sorted(set(keys))))
 
     def _first_per_key(
         self, table: str, key: str, columns: str, keys: Sequence[int], per_key: int, *, order: str = "rowid"
@@ -388,9 +384,7 @@ class SQLStore:
         missing = sorted({s for s in seqs if s not in known})
         if len(known) + len(missing) > SEQ_IDS_KEPT:
             known.clear()
-        for i in range(0, len(missing), ID_LOOKUP_CHUNK):
-            chunk = missing[i : i + ID_LOOKUP_CHUNK]
-            known.update(self._plain(f"SELECT seq, id FROM documents WHERE seq IN ({placeholders(len(chunk))})", chunk))
+        known.update(self._rows_for_ids("SELECT seq, id FROM documents WHERE seq IN ({})", missing))
         return known
 
     def _with_ids(self, rows: Iterable[tuple[int, int, int]]) -> list[tuple[int, str, int]]:
@@ -453,12 +447,7 @@ class SQLStore:
             "SELECT capped.passage_key, capped.doc_seq, capped.token_pos FROM capped JOIN kept ON kept.passage_key = capped.passage_key"
         )
         seq = self._doc_seq(doc_id)
-        found: list[tuple[int, int, int]] = []
-        keys = sorted(set(keys))
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            found.extend(self._plain(sql.format(placeholders(len(chunk))), [*chunk, -1 if seq is None else seq]))
-        return self._with_ids(found)
+        return self._with_ids(self._rows_for_ids(sql, sorted(set(keys)), after=(-1 if seq is None else seq,)))
 
     def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
         """(probe, doc_id, sent_idx) for each (band_key, probe) given: the rows `band_candidates`
@@ -588,7 +577,7 @@ class SQLStore:
     @property
     def facts(self) -> FactReader:
         """Extracted entities, quotes, figures and events."""
-        return FactReader(self._conn)
+        return FactReader(self._conn, plain=self._plain)
 
     # -- health ---------------------------------------------------------------------------------
 
@@ -626,59 +615,6 @@ class SQLStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def report_events(self, *, since: Any = None, until: Any = None, type: str | None = None) -> list:
-        """The events `facts.events(FactQuery(since=, until=, type=))` lists, in no particular
-        order, for reports that order them themselves (the timeline): read as plain tuples, with
-        no sort, each JSON column parsed in one call for all rows (each distinct list of names
-        once)."""
-        from ..model import Event, Evidence
-        from .facts import _PRECISIONS
-        from .rows import _date
-
-        where, params = ["1 = 1"], []
-        if type:
-            where.append("type = ?")
-            params.append(type.upper())
-        if since:
-            where.append("event_date >= ?")
-            params.append(since.isoformat())
-        if until:
-            where.append("event_date < ?")
-            params.append(until.isoformat())
-        found = list(
-            self._plain(
-                "SELECT id, doc_id, type, event_date, date_precision, summary, actors, targets, place, "
-                f"place_entity_id, evidence FROM events WHERE {' AND '.join(where)}",
-                params,
-            )
-        )
-
-        def parsed(values: list) -> list:
-            if all(isinstance(v, str) for v in values):  # JSON text (SQLite): one parse for all
-                return json.loads("[" + ",".join(values) + "]") if values else []
-            return [json.loads(v) if isinstance(v, str) else v for v in values]
-
-        def names(values: list) -> list[tuple[str, ...]]:
-            if all(isinstance(v, str) for v in values):  # most events name the same few lists
-                distinct = list(dict.fromkeys(values))
-                table = {v: tuple(n) for v, n in zip(distinct, parsed(distinct), strict=True)}
-                return [table[v] for v in values]
-            return [tuple(json.loads(v) if isinstance(v, str) else v) for v in values]
-
-        actors, targets = names([r[6] for r in found]), names([r[7] for r in found])
-        evidence = parsed([r[10] for r in found])
-        days: dict = {}
-        return [
-            Event(
-                id=eid, type=kind, date=days[day] if day in days else days.setdefault(day, _date(day)),
-                date_precision=_PRECISIONS[prec] if prec else None, summary=summary,
-                actors=acts, targets=tgts, place=place, place_entity_id=pid,
-                evidence=tuple(Evidence(*v) for v in spans), doc_id=doc,
-            )
-            for (eid, doc, kind, day, prec, summary, _, _, place, pid, _), acts, tgts, spans
-            in zip(found, actors, targets, evidence, strict=True)
-        ]  # fmt: skip
 
 
 def _encode_terms(per_sentence: Sequence[dict[str, float]]) -> bytes:
