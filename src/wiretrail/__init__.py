@@ -10,6 +10,10 @@ deduplicated record.
 
 from __future__ import annotations
 
+from . import lean_imports as _lean_imports
+
+_lean_imports.import_thinc_without_torch()  # before anything imports spaCy
+
 from .api import Wiretrail, open
 from .provenance.audit import Audit
 from .provenance.trace import SentenceTrace

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import ConfigError
+from .lean_imports import TORCH_ENV, thinc_sees_torch
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,12 @@ def load_pipeline(name: str = "auto", components: tuple[str, ...] = EXTRACTION_C
         nlp = spacy.load(model, exclude=[c for c in MODEL_COMPONENTS if c not in keep])
     except OSError as exc:
         raise ConfigError(f"spaCy model {model!r} cannot be loaded: {exc}") from exc
+    except Exception as exc:
+        if "trf" in model and not thinc_sees_torch():  # a transformer model needs thinc's torch
+            raise ConfigError(
+                f"spaCy model {model!r} needs PyTorch, which wiretrail hides from spaCy by default: set {TORCH_ENV}=1"
+            ) from exc
+        raise
     for pipe in keep & set(nlp.disabled):  # senter ships disabled in the en_core_web pipelines
         nlp.enable_pipe(pipe)
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])

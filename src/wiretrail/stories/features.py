@@ -21,12 +21,14 @@ text that did not come through the pipeline (the ECB+ evaluation).
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from ..extract.when import MONTHS
 from ..model import AnalyzedDocument, EntitySpan, Event, Extraction, PlaceMatch, Segment, SegmentKind
@@ -42,11 +44,25 @@ NEWS_STOP_WORDS = frozenset(
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
-try:  # scikit-learn is a dependency of the evaluation; the list itself is small enough to keep
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as _SK_STOP
-except ImportError:  # pragma: no cover - sklearn missing: a smaller list still works
-    _SK_STOP = frozenset()
-STOP_WORDS = frozenset(_SK_STOP) | NEWS_STOP_WORDS
+
+
+def _sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop list, read from its own module file: importing it the usual
+    way runs scikit-learn's package import (SciPy included, ~90 MB and ~0.5 s per process) for a
+    list of 318 words."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - sklearn missing
+        return frozenset()  # a smaller list still works
+    path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+    module_spec = importlib.util.spec_from_file_location("_wiretrail_sklearn_stop_words", path)
+    if module_spec is None or module_spec.loader is None or not path.is_file():  # pragma: no cover
+        return frozenset()
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
+STOP_WORDS = _sklearn_stop_words() | NEWS_STOP_WORDS
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
