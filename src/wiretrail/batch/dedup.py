@@ -29,7 +29,7 @@ documents carry the other sentence's exact text among the task's documents only 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
@@ -112,20 +112,18 @@ def decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int, thr
 
 
 def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) -> Decided:
-    work = Path(work_dir)
-    docs: dict[str, AnalyzedDocument] = {}
-    for part_id, rows in groupby(sorted(members, key=lambda m: m.part_id), key=lambda m: m.part_id):
-        for _, analyzed in read_partition_results(work, part_id, {m.doc_id for m in rows}):
-            # provenance reads text, sentences, keys and terms, never the extraction
-            docs[analyzed.document.id] = replace(analyzed, extraction=None, story_features=())
     ordered = sorted(members, key=lambda m: m.rank)
     owned = {m.doc_id: m.rank for m in ordered if m.owner}
     rank = {m.doc_id: m.rank for m in ordered}
+    read = 0
     with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp:
         store = open_store(Path(tmp) / "scratch.db")
         try:
-            for _, batch in groupby(ordered, key=lambda m: m.rank // docs_per_batch):  # ingest's batches
-                written = store.write_batch([docs[m.doc_id] for m in batch if m.doc_id in docs])
+            in_order = _results_in_order(Path(work_dir), ordered)
+            for _, batch in groupby(in_order, key=lambda doc: rank[doc.document.id] // docs_per_batch):  # ingest's batches
+                docs = list(batch)
+                read += len(docs)
+                written = store.write_batch(docs)
                 new_owners = [d for d in written.added_ids if d in owned]
                 if new_owners:
                     update_provenance(store, new_owners)
@@ -138,7 +136,21 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
         return _later(a, b, rank) in owned
 
     kept = sorted((m for m in matches if mine(m.doc_a, m.doc_b)), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
-    return Decided(tuple(kept), tuple(link for link in links if mine(link.from_doc, link.to_doc)), len(owned), len(docs))
+    return Decided(tuple(kept), tuple(link for link in links if mine(link.from_doc, link.to_doc)), len(owned), read)
+
+
+def _results_in_order(work: Path, ordered: Sequence[Member]) -> Iterator[AnalyzedDocument]:
+    """The members' results in input order, one partition in memory at a time: a task's
+    neighbours can be thousands of documents (20,000 generated copies: workers grew past 1.6 GB
+    holding them all). Ranks follow input order and a partition is a run of it, so walking the
+    members by rank reads each partition once."""
+    for part_id, group in groupby(ordered, key=lambda m: m.part_id):
+        wanted = [m.doc_id for m in group]
+        found = {a.document.id: a for _, a in read_partition_results(work, part_id, set(wanted))}
+        for doc_id in wanted:
+            analyzed = found.pop(doc_id, None)
+            if analyzed is not None:  # provenance reads text, sentences, keys and terms, never the extraction
+                yield replace(analyzed, extraction=None, story_features=())
 
 
 def _later(a: str, b: str, rank: dict[str, int]) -> str:

@@ -330,41 +330,84 @@ class StoryClusterer:
         self.moved: dict[str, str] = {}
         self.split_from: dict[str, str] = {}
         self.cost = ClusterCost()
+        self._indexed: dict[str, frozenset[str]] = {}  # story id -> the features it is indexed under
+        self._fresh_feats: tuple[str, dict[str, float]] | None = None  # a story's features, unchanged since
+        self._idf_memo: dict[str, float] = {}  # feature -> idf, while the unit count is _idf_units
+        self._idf_units = self.state.units
         for s in self.state.stories.values():
             self._index_story(s)
 
     # -- 1. weigh -----------------------------------------------------------------------------
 
     def idf(self, feature: str) -> float:
-        n = self.state.units
-        return math.log((n + 1) / (self.state.df.get(feature, 0) + 1)) + 1.0
+        memo = self._idf_table()
+        value = memo.get(feature)
+        if value is None:
+            n = self.state.units
+            value = memo[feature] = math.log((n + 1) / (self.state.df.get(feature, 0) + 1)) + 1.0
+        return value
+
+    def _idf_table(self) -> dict[str, float]:
+        """The idf values computed since the corpus last changed: a story's features are
+        weighed many times per unit (its view, merge candidates, pruning, titles)."""
+        if self._idf_units != self.state.units:
+            self._idf_memo.clear()
+            self._idf_units = self.state.units
+        return self._idf_memo
 
     def _weighted(self, raw: dict[str, float]) -> dict[str, float]:
         """One flat vector, idf-weighted: what candidate lookup ranks features by."""
-        kw = self.kind_weights
-        return {f: x * self.idf(f) * kw[f[0]] for f, x in raw.items() if kw.get(f[0], 0) > 0}
+        kw, known, idf = self.kind_weights, self._idf_table(), self.idf
+        out = {}
+        for f, x in raw.items():
+            w = kw.get(f[0], 0)
+            if w > 0:
+                out[f] = x * (known.get(f) or idf(f)) * w
+        return out
 
     def _by_kind(self, raw: dict[str, float]) -> dict[str, dict[str, float]]:
         """idf-weighted vectors, one per kind of feature: each kind is compared on its own, so
         a long text's many words cannot drown the few names that tell two stories apart."""
         out: dict[str, dict[str, float]] = {}
+        known, idf = self._idf_table(), self.idf
         for f, x in raw.items():
-            out.setdefault(f[0], {})[f] = x * self.idf(f)
+            kind = out.get(f[0])
+            if kind is None:
+                kind = out[f[0]] = {}
+            kind[f] = x * (known.get(f) or idf(f))
         return out
 
     # -- 2. candidates ------------------------------------------------------------------------
 
     def _index_story(self, s: StoryState) -> None:
-        for f in _story_features(s):
+        """Index a story under its current features, touching only those that changed since it
+        was last indexed (a unit joining a story adds or drops a few of its hundreds)."""
+        feats = _story_features(s)
+        self._fresh_feats = (s.id, feats)  # the view of this story can reuse them
+        now = frozenset(feats)
+        before = self._indexed.get(s.id, frozenset())
+        for f in before - now:
+            self._drop_posting(f, s.id)
+        for f in now - before:
             self._index[f].add(s.id)
+        self._indexed[s.id] = now
 
     def _unindex_story(self, s: StoryState) -> None:
-        for f in _story_features(s):
-            ids = self._index.get(f)
-            if ids is not None:
-                ids.discard(s.id)
-                if not ids:
-                    del self._index[f]
+        self._changing(s)
+        for f in self._indexed.pop(s.id, ()):
+            self._drop_posting(f, s.id)
+
+    def _drop_posting(self, feature: str, sid: str) -> None:
+        ids = self._index.get(feature)
+        if ids is not None:
+            ids.discard(sid)
+            if not ids:
+                del self._index[feature]
+
+    def _changing(self, s: StoryState) -> None:
+        """Call before changing a story's sums: features computed before are stale."""
+        if self._fresh_feats is not None and self._fresh_feats[0] == s.id:
+            self._fresh_feats = None
 
     def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int | None = None) -> list[str]:
         limit = thresholds().stories_max_candidate_stories if limit is None else limit
@@ -389,7 +432,9 @@ class StoryClusterer:
         version = (story.size, len(story.terms), self._idf_epoch())
         cached = self._views.get(story.id)
         if cached is None or cached[0] != version:
-            cached = (version, self._vectors(_story_features(story)))
+            fresh = self._fresh_feats
+            feats = fresh[1] if fresh is not None and fresh[0] == story.id else _story_features(story)
+            cached = (version, self._vectors(feats))
             self._views[story.id] = cached
         return cached[1]
 
@@ -411,7 +456,7 @@ class StoryClusterer:
     def _cosine(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None) -> float:
         """Cosine of two sparse vectors; pass the norms when they are cached."""
         small, big = (a, b) if len(a) <= len(b) else (b, a)
-        dot = sum(x * big[f] for f, x in small.items() if f in big)
+        dot = sum([x * big[f] for f, x in small.items() if f in big])  # a list sums faster
         if dot == 0.0:
             return 0.0
         na = math.sqrt(sum(x * x for x in a.values())) if na is None else na
@@ -474,6 +519,7 @@ class StoryClusterer:
         st.units += 1
         for f in raw:
             st.df[f] = st.df.get(f, 0) + 1
+        self._idf_memo.clear()  # df moved (units did too, but say it where it happens)
         unit = self._vectors(raw)
         candidates = self._candidates(self._weighted(raw))
         best = self._copied(raw, candidates)  # a copy joins the story of the text it copies
@@ -488,8 +534,7 @@ class StoryClusterer:
             st.stories[story.id] = story
         else:
             story = st.stories[best]
-            self._unindex_story(story)
-        self._add(story, features)
+        self._add(story, features)  # (re-indexed below for the features that changed)
         self._remember(story.id, Member(features.key, st.units, _compact(raw), features.first_day, features.last_day, features.title))
         self._index_story(story)
         st.members[features.key] = story.id
@@ -497,6 +542,7 @@ class StoryClusterer:
         return st.resolve(st.members[features.key])
 
     def _add(self, s: StoryState, f: StoryFeatures) -> None:
+        self._changing(s)
         s.size += 1
         for sums, pairs in ((s.terms, f.terms), (s.lead_terms, f.lead_terms),
                             (s.entities, [(k, 1.0 + math.log(c)) for k, c in f.entities]),
@@ -578,8 +624,8 @@ class StoryClusterer:
         sa, sb = st.stories[a], st.stories[b]
         # the bigger story survives (ties: the smaller id), so ids stay stable as stories grow
         keep, gone = (sa, sb) if (sa.size, sb.id) > (sb.size, sa.id) else (sb, sa)
-        self._unindex_story(keep)
-        self._unindex_story(gone)
+        self._changing(keep)
+        self._unindex_story(gone)  # (keep is re-indexed below for the features that changed)
         keep.size += gone.size
         for mine, theirs in ((keep.terms, gone.terms), (keep.lead_terms, gone.lead_terms), (keep.entities, gone.entities), (keep.places, gone.places), (keep.numbers, gone.numbers),
                              (keep.years, gone.years), (keep.event_types, gone.event_types),
