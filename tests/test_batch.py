@@ -222,14 +222,56 @@ def test_a_document_s_neighbours_are_what_ingest_would_have_stored(monkeypatch):
 
     from wiretrail.batch import dedup
 
-    rows = pd.DataFrame({"key": [1, 1, 1, 2, 2], "rank": [0, 1, 5, 3, 4]})
+    rows = pd.DataFrame({"key": [1, 1, 1, 2, 2, 9, 9], "rank": [0, 1, 5, 3, 4, 0, 5], "term": [False] * 5 + [True] * 2})
     got = dedup._key_neighbours(rows, batch_size=2, owner_docs=2)
-    # rank 5 (batch 2) is nobody's neighbour before batch 2; rank 4 sees rank 3, its batch-mate
+    # rank 5 (batch 2) is nobody's neighbour before batch 2; rank 4 sees rank 3, its batch-mate;
+    # the shared term (key 9) alone makes no neighbour
     assert set(zip(got["task"], got["neighbour"])) == {(0, 1), (0, 0), (2, 0), (2, 1), (2, 3)}
     monkeypatch.setattr(dedup, "KEY_DOCS_CAP", 2)
-    many = pd.DataFrame({"key": [7] * 5, "rank": [4, 3, 2, 1, 0]})
+    many = pd.DataFrame({"key": [7] * 5, "rank": [4, 3, 2, 1, 0], "term": [False] * 5})
     capped = dedup._key_neighbours(many, batch_size=100, owner_docs=1)
     assert set(capped[capped["task"] == 4]["neighbour"]) == {0, 1}
+
+
+def test_terms_make_neighbours_only_when_enough_are_shared(client, tmp_path):
+    """Salient terms count per pair across the whole shuffle: documents sharing fewer than
+    `provenance_rewrite_min_shared_terms` are no neighbours through terms (a common term's first
+    documents were every later document's neighbours, so a task's neighbours grew with the corpus)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from wiretrail.batch import dedup
+    from wiretrail.thresholds import thresholds
+
+    need = thresholds().provenance_rewrite_min_shared_terms
+    # a and c share `need` terms; b shares `need - 1` with each (many keys: spread over partitions)
+    terms = {"a": range(need), "b": range(need - 1), "c": range(need)}
+    rows = [(1000 + k, doc) for doc, keys in terms.items() for k in keys]
+    frame = pd.DataFrame({"key": [k for k, _ in rows], "doc_id": [d for _, d in rows], "term": [True] * len(rows)})
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "keys.parquet")
+    got = dedup.neighbour_rows(client, [str(tmp_path / "keys.parquet")], {"a": 0, "b": 1, "c": 2}, batch_size=1, owner_docs=1)
+    assert got == {(2, 0)}  # the task owning c needs a; b is nobody's neighbour, nobody is b's
+    # one text key in common is enough on its own
+    frame = pd.concat([frame, pd.DataFrame({"key": [5, 5], "doc_id": ["a", "b"], "term": [False, False]})])
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "keys.parquet")
+    got = dedup.neighbour_rows(client, [str(tmp_path / "keys.parquet")], {"a": 0, "b": 1, "c": 2}, batch_size=1, owner_docs=1)
+    assert got == {(2, 0), (1, 0)}
+
+
+def test_terms_beyond_the_cap_count_as_possibly_shared(monkeypatch):
+    """A document whose term has more stored documents than the cap may share it with a
+    neighbour beyond the cap: such terms are counted for every pair of that document."""
+    import pandas as pd
+
+    from wiretrail.batch import dedup
+
+    monkeypatch.setattr(dedup, "KEY_DOCS_CAP", 2)
+    # key 1: five documents in batches of two -> stored before 4 are 0-3 (4 > 2: over), before
+    # 2 and 3 are 0-3 without itself (3 > 2: over), before 0 and 1 only one; key 2 is a text key
+    rows = pd.DataFrame({"key": [1] * 5 + [2] * 5, "rank": [0, 1, 2, 3, 4] * 2, "term": [True] * 5 + [False] * 5})
+    over = dedup._terms_over_cap(rows, batch_size=2)
+    assert dict(zip(over["rank"], over["over"])) == {2: 1, 3: 1, 4: 1}
 
 
 def test_missing_dask_names_the_install_command(monkeypatch):

@@ -51,19 +51,17 @@ def keys_path(work: Path, part_id: str) -> Path:
     return work / "keys" / f"{part_id}.parquet"
 
 
-def index_keys(analyzed: AnalyzedDocument) -> set[int]:
-    """Every key the store would index for this document and that matching looks up: exact and
-    LSH band keys of sentences long enough to match, and passage keys. Two documents that share
-    none of them can have no lexical link."""
+def text_keys(analyzed: AnalyzedDocument) -> set[int]:
+    """The keys the store indexes for this document's text and that matching looks up: exact
+    and LSH band keys of sentences long enough to match, and passage keys. Two documents that
+    share none of them can have no lexical link. (The key files also carry the salient terms,
+    flagged: rewrites are looked for among documents sharing many of them.)"""
     keys: set[int] = set()
     for f in analyzed.fingerprints:
         if f.n_tokens >= thresholds().provenance_min_match_tokens:
             keys.add(f.exact)
             keys.update(f.bands)
     keys.update(key for key, _ in analyzed.passages)
-    # salient terms too: rewrites are looked for among documents sharing many of them
-    # (`Store.related_by_terms`), which may share no sentence or passage key
-    keys.update(analyzed.terms)
     return keys
 
 
@@ -77,7 +75,7 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
     began = time.perf_counter()
     work = Path(work_dir)
     summary = PartitionSummary(part.id, part.path)
-    seqs, ids, blobs, key_rows, key_docs = [], [], [], [], []
+    seqs, ids, blobs, key_rows, key_docs, key_terms = [], [], [], [], [], []
     items = read_partition(part, max_bytes=options.max_bytes)
     while chunk := list(islice(items, options.batch_size)):
         todo = [(seq, item) for seq, item in chunk if not isinstance(item, Failure)]
@@ -91,12 +89,14 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
             seqs.append(seq)
             ids.append(doc_id)
             blobs.append(pickle.dumps(result, protocol=PICKLE_PROTOCOL))
-            for key in index_keys(result):
+            lexical = text_keys(result)
+            for key in lexical | set(result.terms):
                 key_rows.append(key)
                 key_docs.append(doc_id)
+                key_terms.append(key not in lexical)
             summary.documents += 1
             summary.words += len(result.document.text.split())
-    write_atomic(pa.table({"key": key_rows, "doc_id": key_docs}, schema=KEYS), keys_path(work, part.id))
+    write_atomic(pa.table({"key": key_rows, "doc_id": key_docs, "term": key_terms}, schema=KEYS), keys_path(work, part.id))
     # the results last: their file is what marks the partition done
     write_atomic(pa.table({"seq": seqs, "doc_id": ids, "blob": blobs}, schema=ANALYZED), analyzed_path(work, part.id))
     summary.seconds = time.perf_counter() - began

@@ -7,7 +7,11 @@ task whose size depends on a document's neighbours, never on the corpus.
     2. neighbours (on the workers, `neighbour_rows`): the (key, document) rows are shuffled by
        key; for each key, every document gets as neighbours the key's first KEY_DOCS_CAP
        documents in input order that ingest would already have stored when it matched that
-       document (an earlier batch, or its own) — the candidates the store's index returns
+       document (an earlier batch, or its own) — the candidates the store's index returns.
+       Through a text key (sentence, passage) one shared key makes a neighbour; through salient
+       terms only a pair that may share `provenance_rewrite_min_shared_terms` of them, the fewest
+       the rewrite search takes (shared among the capped ones, plus the document's terms whose
+       stored documents exceed the cap)
     3. decide (`decide`): documents are cut into tasks of consecutive "owners"; a task writes
        its owners and their neighbours into a scratch store batch by batch in input order and
        runs the single-machine `update_provenance` on the owners only, so each match and link
@@ -21,8 +25,11 @@ real ukraine-2022 articles, 392 of 600 benchmark documents, with no key in more 
 documents — so a group is decided on one core however many workers there are.
 
 What is not exactly the same: a term in more than KEY_DOCS_CAP documents brings only its first
-ones, so a rewrite candidate sharing only such common terms with a document can be missed (ingest
-ranks every stored document by shared terms). A match found through an LSH band counts how many
+ones, and terms are counted among those, so a rewrite candidate sharing enough terms with a
+document only through common ones can be missed (ingest ranks every stored document by shared
+terms). Counting terms per pair matters for scale: with any shared term a neighbour, a common
+term's first documents were every later document's neighbours, and a task of 256 owners had
+10,058 neighbours on average among 20,000 generated documents. A match found through an LSH band counts how many
 documents carry the other sentence's exact text among the task's documents only (stock lines).
 """
 
@@ -38,7 +45,7 @@ from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
 from ..store import open_store
 from ..store.base import CANDIDATES_PER_KEY
-from ..thresholds import DEFAULT, Thresholds, using
+from ..thresholds import DEFAULT, Thresholds, thresholds, using
 from .results import read_partition_results
 
 KEY_DOCS_CAP = CANDIDATES_PER_KEY  # a key's neighbours are its first this many documents: the
@@ -70,23 +77,64 @@ def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, b
     import dask.dataframe as dd
     import pandas as pd
 
-    keys = dd.read_parquet(list(key_files), columns=["key", "doc_id"]).drop_duplicates()
-    ranked = keys.merge(pd.DataFrame({"doc_id": list(ranks), "rank": list(ranks.values())}), on="doc_id")[["key", "rank"]]
+    keys = dd.read_parquet(list(key_files), columns=["key", "doc_id", "term"]).drop_duplicates()
+    ranked = keys.merge(pd.DataFrame({"doc_id": list(ranks), "rank": list(ranks.values())}), on="doc_id")[["key", "rank", "term"]]
+    shuffled = ranked.shuffle(on="key")
     meta = pd.DataFrame({"task": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64")})
-    rows = ranked.shuffle(on="key").map_partitions(_key_neighbours, batch_size=batch_size, owner_docs=owner_docs, meta=meta)
-    frame = client.compute(rows.drop_duplicates()).result()
+    lexical = shuffled.map_partitions(_key_neighbours, batch_size=batch_size, owner_docs=owner_docs, meta=meta)
+    # a salient term alone makes no candidate: the rewrite search takes documents sharing at
+    # least `provenance_rewrite_min_shared_terms` of them, so pairs are counted over all terms
+    # first (a common term's first documents were every later document's neighbours: a task's
+    # neighbours grew with the corpus)
+    pair_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64"), "shared": pd.Series(dtype="int64")})
+    term_pairs = shuffled.map_partitions(_term_pairs, batch_size=batch_size, meta=pair_meta)
+    shared = term_pairs.groupby(["rank", "neighbour"])["shared"].sum().reset_index()
+    # a document's terms whose first KEY_DOCS_CAP are not all it could share with a neighbour:
+    # the neighbour may share those too, beyond the cap, so they count as possibly shared
+    over_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "over": pd.Series(dtype="int64")})
+    over = shuffled.map_partitions(_terms_over_cap, batch_size=batch_size, meta=over_meta).groupby("rank")["over"].sum().reset_index()
+    shared = shared.merge(over, on="rank", how="left")
+    enough = shared[shared["shared"] + shared["over"].fillna(0) >= thresholds().provenance_rewrite_min_shared_terms]
+    by_terms = enough.assign(task=enough["rank"] // owner_docs)[["task", "neighbour"]].astype("int64")
+    frame = client.compute(dd.concat([lexical, by_terms]).drop_duplicates()).result()
     return set(zip(frame["task"].tolist(), frame["neighbour"].tolist()))
 
 
-def _key_neighbours(frame, *, batch_size: int, owner_docs: int):
-    """One shuffled partition of (key, rank) rows -> (task, neighbour rank), duplicates dropped."""
-    frame = frame.sort_values(["key", "rank"])
+def _stored_pairs(frame, *, batch_size: int):
+    """(key, rank, neighbour) for each document and each of its key's first KEY_DOCS_CAP
+    documents that ingest would already have stored when matching it."""
+    frame = frame[["key", "rank"]].sort_values(["key", "rank"])
     early = frame[frame.groupby("key").cumcount() < KEY_DOCS_CAP].rename(columns={"rank": "neighbour"})
     pairs = frame.merge(early, on="key")
     stored = (pairs["neighbour"] != pairs["rank"]) & (pairs["neighbour"] // batch_size <= pairs["rank"] // batch_size)
-    pairs = pairs[stored]
+    return pairs[stored]
+
+
+def _key_neighbours(frame, *, batch_size: int, owner_docs: int):
+    """One shuffled partition of (key, rank, term) rows -> (task, neighbour rank) through text
+    keys, duplicates dropped."""
+    pairs = _stored_pairs(frame[~frame["term"]], batch_size=batch_size)
     out = pairs.assign(task=pairs["rank"] // owner_docs)[["task", "neighbour"]]
     return out.drop_duplicates().astype("int64")
+
+
+def _terms_over_cap(frame, *, batch_size: int):
+    """One shuffled partition -> (rank, its terms for which more than KEY_DOCS_CAP documents
+    are stored when it is matched)."""
+    terms = frame[frame["term"]][["key", "rank"]].copy()
+    terms["batch"] = terms["rank"] // batch_size
+    per_batch = terms.groupby(["key", "batch"]).size().rename("n").reset_index().sort_values(["key", "batch"])
+    per_batch["stored"] = per_batch.groupby("key")["n"].cumsum() - 1  # up to its batch, itself excluded
+    marked = terms.merge(per_batch[["key", "batch", "stored"]], on=["key", "batch"])
+    over = marked[marked["stored"] > KEY_DOCS_CAP].groupby("rank").size().rename("over").reset_index()
+    return over.astype("int64")
+
+
+def _term_pairs(frame, *, batch_size: int):
+    """One shuffled partition -> (rank, neighbour, terms they share among this partition's)."""
+    pairs = _stored_pairs(frame[frame["term"]], batch_size=batch_size)
+    counted = pairs.groupby(["rank", "neighbour"]).size().rename("shared").reset_index()
+    return counted.astype("int64")
 
 
 def plan_tasks(located: Sequence[tuple[str, str, int]], neighbours: Iterable[tuple[int, int]], *, owner_docs: int) -> list[list[Member]]:

@@ -12,7 +12,7 @@ from .analyze import PartitionSummary, analyzed_path
 
 MANIFEST = "_manifest.jsonl"  # one line per finished partition, appended as each finishes
 RESULT = "_batch.json"  # written last: the result is complete
-FORMAT = 2  # 2: key files carry salient terms. Bump when the internal files change: `load` refuses a result it cannot read
+FORMAT = 3  # 2: key files carry salient terms; 3: and say which keys are terms. Bump when the internal files change: `load` refuses a result it cannot read
 
 
 def finished(out: Path) -> dict[str, PartitionSummary]:

@@ -66,7 +66,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 INFERRED = ("stories", "timeline")  # nested report rows, small: one file, types inferred
 
 ANALYZED = pa.schema([("seq", _i), ("doc_id", _s), ("blob", pa.binary())])
-KEYS = pa.schema([("key", _i), ("doc_id", _s)])
+KEYS = pa.schema([("key", _i), ("doc_id", _s), ("term", pa.bool_())])  # term: a salient term, not a text key
 MATCHES = pa.schema(
     [("doc_a", _s), ("sent_a", _i), ("doc_b", _s), ("sent_b", _i), ("similarity", _f), ("method", _s)]
 )
