@@ -138,8 +138,8 @@ def main() -> None:
             print(json.dumps(results[-1]), file=sys.stderr)
             if args.json:
                 args.json.write_text(json.dumps({"documents": args.docs, "words": words, "runs": results}, indent=1), encoding="utf-8")
-    two, one = results
-    results = [one, two]
+    results.reverse()  # 1 worker, then 2, as the table reads
+    one, two = results
     speedup = two["docs_per_s"] / one["docs_per_s"]
     worst = max(two["worker_peak_rss_mb"] + one["worker_peak_rss_mb"])
     print(f"\n{'workers':>8} {'docs/s':>8} {'seconds':>8} {'analyze':>8} {'dedup':>7} {'assemble':>9} {'export':>7} {'worker RSS MB':>15}")

@@ -27,17 +27,21 @@ class _HideTorch(importlib.abc.MetaPathFinder):
         return None
 
 
+def _torch_asked() -> bool:
+    return os.environ.get(TORCH_ENV, "") not in ("", "0")
+
+
 def thinc_sees_torch() -> bool:
     """Whether thinc (already imported or not) has, or will have, its PyTorch support."""
     if "thinc.compat" in sys.modules:
         return bool(getattr(sys.modules["thinc.compat"], "has_torch", False))
-    return os.environ.get(TORCH_ENV, "") not in ("", "0")
+    return _torch_asked()
 
 
 def import_thinc_without_torch() -> None:
-    """Import thinc with torch hidden, unless thinc is already imported or the user asked for
-    torch; a no-op when thinc is not installed."""
-    if "thinc.compat" in sys.modules or thinc_sees_torch() or "torch" in sys.modules:
+    """Import thinc with torch hidden, unless thinc or torch is already imported or the user
+    asked for torch; a no-op when thinc is not installed."""
+    if "thinc.compat" in sys.modules or "torch" in sys.modules or _torch_asked():
         return
     hider = _HideTorch()
     sys.meta_path.insert(0, hider)

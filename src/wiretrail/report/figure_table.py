@@ -85,16 +85,13 @@ def build_figure_table(store: Store, *, about: str | None = None, conflicts_only
     """`figure_table` computed from the store, not cached."""
     groups = _groups(store)
     described = _Described()
-    for group in groups:
-        for row in group.rows:
-            described(row)
     out = []
     for group in groups:
         if about and not any(about.lower() in r.figure.subject.lower() or about.lower() == group.head for r in group.rows):
             continue
         if len(group.rows) < 2 and not about:
             continue
-        group.differences = _differences(group.rows)
+        _explain(group, described)
         if conflicts_only and not group.conflicting:
             continue
         out.append(group)
@@ -113,11 +110,16 @@ def top_conflicts(store: Store, n: int) -> list[FigureGroup]:
     described = _Described()
     out = []
     for group, _ in counted[:n]:
-        for row in group.rows:
-            described(row)
-        group.differences = _differences(group.rows)
+        _explain(group, described)
         out.append(group)
     return out
+
+
+def _explain(group: FigureGroup, described: _Described) -> None:
+    """A group's rows described and its differences explained."""
+    for row in group.rows:
+        described(row)
+    group.differences = _differences(group.rows)
 
 
 def _groups(store: Store) -> list[FigureGroup]:

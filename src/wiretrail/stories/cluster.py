@@ -332,7 +332,9 @@ class StoryClusterer:
         self.cost = ClusterCost()
         self._indexed: dict[str, frozenset[str]] = {}  # story id -> the features it is indexed under
         self._fresh_feats: tuple[str, dict[str, float]] | None = None  # a story's features, unchanged since
-        self._idf_memo: dict[str, float] = {}  # feature -> idf, while the unit count is _idf_units
+        # feature -> idf, valid while the unit count is _idf_units: df changes only in `assign`,
+        # together with the unit count
+        self._idf_memo: dict[str, float] = {}
         self._idf_units = self.state.units
         for s in self.state.stories.values():
             self._index_story(s)
@@ -519,7 +521,6 @@ class StoryClusterer:
         st.units += 1
         for f in raw:
             st.df[f] = st.df.get(f, 0) + 1
-        self._idf_memo.clear()  # df moved (units did too, but say it where it happens)
         unit = self._vectors(raw)
         candidates = self._candidates(self._weighted(raw))
         best = self._copied(raw, candidates)  # a copy joins the story of the text it copies
