@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from wiretrail.batch import require_dask  # noqa: E402
+from wiretrail.batch import manifest, require_dask  # noqa: E402
 from wiretrail.batch.merge import load_batch  # noqa: E402
 from wiretrail.batch.partitions import Partition, count_documents, read_partition, split  # noqa: E402
 from wiretrail.batch.run import run_batch  # noqa: E402
@@ -123,6 +124,19 @@ def test_a_rerun_skips_finished_partitions(client, inputs, batched):
     assert {p.name: p.stat().st_mtime_ns for p in analyzed} == stamps
     assert again.documents == first.documents and again.links == first.links
     assert {f.source for f in again.failures} == {f.source for f in first.failures}
+
+
+def test_a_rerun_redoes_partitions_an_older_version_wrote(client, inputs, batched, tmp_path):
+    """Its files may not be readable by this version (results once held the extraction in the
+    same pickle): the manifest lines of another format do not count as finished."""
+    out, first = batched
+    old = tmp_path / "result"
+    shutil.copytree(out, old)
+    lines = (old / manifest.MANIFEST).read_text(encoding="utf-8").splitlines()
+    (old / manifest.MANIFEST).write_text("".join(json.dumps({**json.loads(l), "format": manifest.FORMAT - 1}) + "\n" for l in lines), encoding="utf-8")
+    again = run_batch(inputs, old, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, owner_docs=OWNERS)
+    assert again.skipped == 0 and again.partitions == first.partitions
+    assert _parquet_tables(old) == _parquet_tables(out)
 
 
 def test_load_into_an_empty_store_equals_ingest_and_twice_changes_nothing(single, batched, tmp_path):

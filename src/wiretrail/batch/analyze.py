@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 import resource
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -75,7 +75,7 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
     began = time.perf_counter()
     work = Path(work_dir)
     summary = PartitionSummary(part.id, part.path)
-    seqs, ids, blobs, key_rows, key_docs, key_terms = [], [], [], [], [], []
+    seqs, ids, blobs, extras, key_rows, key_docs, key_terms = [], [], [], [], [], [], []
     items = read_partition(part, max_bytes=options.max_bytes)
     while chunk := list(islice(items, options.batch_size)):
         todo = [(seq, item) for seq, item in chunk if not isinstance(item, Failure)]
@@ -88,7 +88,8 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
             doc_id = result.document.id
             seqs.append(seq)
             ids.append(doc_id)
-            blobs.append(pickle.dumps(result, protocol=PICKLE_PROTOCOL))
+            blobs.append(pickle.dumps(replace(result, extraction=None, story_features=()), protocol=PICKLE_PROTOCOL))
+            extras.append(pickle.dumps((result.extraction, result.story_features), protocol=PICKLE_PROTOCOL))
             lexical = text_keys(result)
             for key in lexical | set(result.terms):
                 key_rows.append(key)
@@ -98,7 +99,7 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
             summary.words += len(result.document.text.split())
     write_atomic(pa.table({"key": key_rows, "doc_id": key_docs, "term": key_terms}, schema=KEYS), keys_path(work, part.id))
     # the results last: their file is what marks the partition done
-    write_atomic(pa.table({"seq": seqs, "doc_id": ids, "blob": blobs}, schema=ANALYZED), analyzed_path(work, part.id))
+    write_atomic(pa.table({"seq": seqs, "doc_id": ids, "blob": blobs, "extra": extras}, schema=ANALYZED), analyzed_path(work, part.id))
     summary.seconds = time.perf_counter() - began
     summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return summary

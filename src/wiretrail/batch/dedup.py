@@ -46,6 +46,7 @@ from ..provenance import update_provenance
 from ..store import open_store
 from ..store.base import CANDIDATES_PER_KEY
 from ..thresholds import DEFAULT, Thresholds, thresholds, using
+from .analyze import keys_path
 from .results import read_partition_results
 
 KEY_DOCS_CAP = CANDIDATES_PER_KEY  # a key's neighbours are its first this many documents: the
@@ -164,10 +165,11 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
     owned = {m.doc_id: m.rank for m in ordered if m.owner}
     rank = {m.doc_id: m.rank for m in ordered}
     read = 0
+    wanted = _owner_keys(Path(work_dir), [m for m in ordered if m.owner])
     with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp:
         store = open_store(Path(tmp) / "scratch.db")
         try:
-            in_order = _results_in_order(Path(work_dir), ordered)
+            in_order = (d if d.document.id in owned else _trimmed(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
             for _, batch in groupby(in_order, key=lambda doc: rank[doc.document.id] // docs_per_batch):  # ingest's batches
                 docs = list(batch)
                 read += len(docs)
@@ -187,6 +189,27 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
     return Decided(tuple(kept), tuple(link for link in links if mine(link.from_doc, link.to_doc)), len(owned), read)
 
 
+def _owner_keys(work: Path, owners: Sequence[Member]) -> set[int]:
+    """Every index key of the owners (text keys and salient terms), from the key files."""
+    import pyarrow.parquet as pq
+
+    keys: set[int] = set()
+    for part_id, group in groupby(owners, key=lambda m: m.part_id):
+        ids = sorted(m.doc_id for m in group)
+        keys.update(pq.read_table(keys_path(work, part_id), columns=["key"], filters=[("doc_id", "in", ids)])["key"].to_pylist())
+    return keys
+
+
+def _trimmed(analyzed: AnalyzedDocument, wanted: set[int]) -> AnalyzedDocument:
+    """A neighbour with only the band, passage and term keys some owner has: every index
+    lookup the owners' matching makes is by one of their own keys, so the rows of other keys
+    are never read (a neighbour's sentences, exact keys and claim terms are kept whole: links
+    and alignment read them). Cuts a task's scratch store to a fraction of its rows."""
+    prints = tuple(replace(f, bands=tuple(k for k in f.bands if k in wanted)) for f in analyzed.fingerprints)
+    passages = tuple(p for p in analyzed.passages if p[0] in wanted)
+    return replace(analyzed, fingerprints=prints, passages=passages, terms=tuple(t for t in analyzed.terms if t in wanted))
+
+
 def _results_in_order(work: Path, ordered: Sequence[Member]) -> Iterator[AnalyzedDocument]:
     """The members' results in input order, one partition in memory at a time: a task's
     neighbours can be thousands of documents (20,000 generated copies: workers grew past 1.6 GB
@@ -194,11 +217,12 @@ def _results_in_order(work: Path, ordered: Sequence[Member]) -> Iterator[Analyze
     members by rank reads each partition once."""
     for part_id, group in groupby(ordered, key=lambda m: m.part_id):
         wanted = [m.doc_id for m in group]
-        found = {a.document.id: a for _, a in read_partition_results(work, part_id, set(wanted))}
+        # provenance reads text, sentences, keys and terms, never the extraction
+        found = {a.document.id: a for _, a in read_partition_results(work, part_id, set(wanted), extraction=False)}
         for doc_id in wanted:
             analyzed = found.pop(doc_id, None)
-            if analyzed is not None:  # provenance reads text, sentences, keys and terms, never the extraction
-                yield replace(analyzed, extraction=None, story_features=())
+            if analyzed is not None:
+                yield analyzed
 
 
 def _later(a: str, b: str, rank: dict[str, int]) -> str:

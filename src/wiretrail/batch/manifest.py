@@ -12,7 +12,7 @@ from .analyze import PartitionSummary, analyzed_path
 
 MANIFEST = "_manifest.jsonl"  # one line per finished partition, appended as each finishes
 RESULT = "_batch.json"  # written last: the result is complete
-FORMAT = 3  # 2: key files carry salient terms; 3: and say which keys are terms. Bump when the internal files change: `load` refuses a result it cannot read
+FORMAT = 4  # 2: key files carry salient terms; 3: and say which keys are terms; 4: results keep extraction apart. Bump when the internal files change: `load` refuses a result it cannot read
 
 
 def finished(out: Path) -> dict[str, PartitionSummary]:
@@ -26,6 +26,8 @@ def finished(out: Path) -> dict[str, PartitionSummary]:
             row = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short by a crash: that partition is simply redone
+        if row.pop("format", None) != FORMAT:
+            continue  # written by a version whose files this one cannot read: redone
         summary = PartitionSummary(**{**row, "failures": [tuple(f) for f in row["failures"]]})
         if analyzed_path(out / "_work", summary.id).exists():
             done[summary.id] = summary
@@ -34,7 +36,7 @@ def finished(out: Path) -> dict[str, PartitionSummary]:
 
 def record(out: Path, summary: PartitionSummary) -> None:
     with (out / MANIFEST).open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(asdict(summary), ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"format": FORMAT, **asdict(summary)}, ensure_ascii=False) + "\n")
 
 
 def write_result(out: Path, description: dict) -> None:

@@ -7,6 +7,7 @@ results in): read only batch directories you produced yourself.
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -16,11 +17,22 @@ from ..model import AnalyzedDocument
 from .analyze import analyzed_path
 
 
-def read_partition_results(work: Path, part_id: str, doc_ids: set[str] | None = None) -> list[tuple[int, AnalyzedDocument]]:
-    """(seq, result) of one partition, optionally only those documents."""
+def read_partition_results(
+    work: Path, part_id: str, doc_ids: set[str] | None = None, *, extraction: bool = True
+) -> list[tuple[int, AnalyzedDocument]]:
+    """(seq, result) of one partition, optionally only those documents; without `extraction`,
+    results come without their extraction and story features (unread: provenance needs neither)."""
     filters = [("doc_id", "in", sorted(doc_ids))] if doc_ids else None
-    table = pq.read_table(analyzed_path(work, part_id), columns=["seq", "blob"], filters=filters)
-    return [(seq, pickle.loads(blob)) for seq, blob in zip(table["seq"].to_pylist(), table["blob"].to_pylist())]
+    columns = ["seq", "blob", "extra"] if extraction else ["seq", "blob"]
+    table = pq.read_table(analyzed_path(work, part_id), columns=columns, filters=filters)
+    seqs, blobs = table["seq"].to_pylist(), table["blob"].to_pylist()
+    if not extraction:
+        return [(seq, pickle.loads(blob)) for seq, blob in zip(seqs, blobs)]
+    out = []
+    for seq, blob, extra in zip(seqs, blobs, table["extra"].to_pylist()):
+        found, features = pickle.loads(extra)
+        out.append((seq, replace(pickle.loads(blob), extraction=found, story_features=features)))
+    return out
 
 
 def document_order(work: Path, part_ids: Sequence[str]) -> Iterator[tuple[str, str, int]]:

@@ -65,7 +65,10 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 INFERRED = ("stories", "timeline")  # nested report rows, small: one file, types inferred
 
-ANALYZED = pa.schema([("seq", _i), ("doc_id", _s), ("blob", pa.binary())])
+# blob: the analysed document without its extraction and story features, which are in extra
+# (the dedup step reads thousands of neighbours and needs only the first; unpickling both took
+# most of its reading time)
+ANALYZED = pa.schema([("seq", _i), ("doc_id", _s), ("blob", pa.binary()), ("extra", pa.binary())])
 KEYS = pa.schema([("key", _i), ("doc_id", _s), ("term", pa.bool_())])  # term: a salient term, not a text key
 MATCHES = pa.schema(
     [("doc_a", _s), ("sent_a", _i), ("doc_b", _s), ("sent_b", _i), ("similarity", _f), ("method", _s)]
