@@ -136,5 +136,6 @@ def test_scores_and_saved_state_come_back_exactly(store_db):
         store.write_stories(StoryUpdate(units=[], merged=[], stories=[], state=state))
         assert store.links() == [link]
         saved = store.story_tables.state()
-        assert saved == state and list(saved) == list(state) and list(saved["alpha"]) == ["b", "a"]
+        # (document frequencies and stories come from tables of their own: none written here)
+        assert saved == {**state, "df": {}, "stories": []} and list(saved)[:3] == list(state) and list(saved["alpha"]) == ["b", "a"]
         assert store.story_tables.state_units() == 2

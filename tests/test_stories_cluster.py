@@ -237,6 +237,9 @@ def test_assign_units_writes_the_memberships_a_split_moved():
         def state(self):
             return self.written[-1].state if self.written else None
 
+        def state_in_tables(self):
+            return True
+
         def write_stories(self, u):
             self.written.append(u)
 

@@ -508,6 +508,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        17,
+        "the story clusterer's state in parts: document frequencies and story centroids in "
+        "tables of their own, so that a batch writes only the rows it changed (the whole state "
+        "as one JSON value was rewritten by every batch: 5.5 MB at 2,000 documents, growing "
+        "with the corpus); `layout` says where a store's state is",
+        (
+            """CREATE TABLE cluster_df (
+                feature TEXT PRIMARY KEY,
+                n {BIGINT} NOT NULL
+            )""",
+            """CREATE TABLE cluster_stories (
+                id TEXT PRIMARY KEY,
+                state {JSON} NOT NULL
+            )""",
+            "ALTER TABLE cluster_state ADD COLUMN layout INTEGER NOT NULL DEFAULT 1",
+        ),
+        postgres_only=(PG_ROWID.format(table="cluster_stories"),),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,5 +1,9 @@
 """Stories in the store: which story each unit (segment) belongs to, each story's summary row,
-and the clusterer's state (document frequencies and story centroids) as one JSON value.
+and the clusterer's state: its document frequencies (`cluster_df`) and story centroids
+(`cluster_stories`) row by row, so that a batch rewrites only the rows it changed, and the rest
+(unit count, merges, remembered members: bounded) as one JSON value in `cluster_state`.
+Stores made before migration 17 kept the whole state in that value (layout 1): it is read as
+it is, and the first pass after it writes everything into the tables.
 
 Portable SQL for SQLite and PostgreSQL; `ph` is the backend's parameter placeholder. Unit
 memberships live in `story_units`, not in the state, so saving the state does not grow with the
@@ -32,7 +36,13 @@ class StoryUpdate:
     units: Sequence[tuple[str, str, str]]  # (unit key, doc id, story id)
     merged: Sequence[tuple[str, str]]  # (absorbed story id, the story it joined)
     stories: Sequence[StoryRow]
-    state: dict
+    state: dict  # the clusterer's state but its document frequencies and stories
+    df: Sequence[tuple[str, int]] = ()  # (feature, units it occurred in): the counts that changed
+    story_states: Sequence[tuple[str, dict]] = ()  # (story id, its state): the stories that changed
+    gone: Sequence[str] = ()  # story ids the clusterer no longer has (merged into others)
+
+
+STATE_IN_TABLES = 2  # cluster_state.layout: df and stories are in their own tables (migration 17)
 
 
 class StoryTables:
@@ -49,10 +59,21 @@ class StoryTables:
         return int(row[0]) if row else 0
 
     def state(self) -> dict | None:
-        row = self.conn.execute(self._sql("SELECT state FROM cluster_state WHERE id = 1")).fetchone()
+        """The saved state, whole: document frequencies under `df` and the stories, in the
+        order they were opened, under `stories`."""
+        row = self.conn.execute(self._sql("SELECT state, layout FROM cluster_state WHERE id = 1")).fetchone()
         if row is None:
             return None
-        return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+        state = _json(row[0])
+        if row[1] >= STATE_IN_TABLES:
+            state["df"] = {f: int(n) for f, n in self.conn.execute("SELECT feature, n FROM cluster_df")}
+            state["stories"] = [_json(v) for (v,) in self.conn.execute("SELECT state FROM cluster_stories ORDER BY rowid")]
+        return state
+
+    def state_in_tables(self) -> bool:
+        """False when the saved state is one JSON value (a store made before migration 17)."""
+        row = self.conn.execute(self._sql("SELECT layout FROM cluster_state WHERE id = 1")).fetchone()
+        return row is None or row[0] >= STATE_IN_TABLES
 
     def write(self, update: StoryUpdate) -> None:
         """Apply one pass; the caller holds the transaction."""
@@ -83,12 +104,27 @@ class StoryTables:
                     for s in update.stories
                 ],
             )  # fmt: skip
+        if update.gone:
+            self.conn.executemany(self._sql("DELETE FROM cluster_stories WHERE id = ?"), [(sid,) for sid in update.gone])
+        if update.story_states:
+            self.conn.executemany(
+                self._sql(
+                    "INSERT INTO cluster_stories (id, state) VALUES (?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET state = excluded.state"
+                ),
+                [(sid, json.dumps(d, separators=(",", ":"))) for sid, d in update.story_states],
+            )
+        if update.df:
+            self.conn.executemany(
+                self._sql("INSERT INTO cluster_df (feature, n) VALUES (?, ?) ON CONFLICT (feature) DO UPDATE SET n = excluded.n"),
+                list(update.df),
+            )
         self.conn.execute(
             self._sql(
-                "INSERT INTO cluster_state (id, units, state) VALUES (1, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET units = excluded.units, state = excluded.state"
+                "INSERT INTO cluster_state (id, units, state, layout) VALUES (1, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET units = excluded.units, state = excluded.state, layout = excluded.layout"
             ),
-            (int(update.state.get("units", 0)), json.dumps(update.state, separators=(",", ":"))),
+            (int(update.state.get("units", 0)), json.dumps(update.state, separators=(",", ":")), STATE_IN_TABLES),
         )
 
     def stories(self, *, since: date | None = None, until: date | None = None) -> list[StoryRow]:
@@ -125,3 +161,8 @@ class StoryTables:
             marks = ", ".join(self.ph for _ in part)
             found |= {r[0] for r in self.conn.execute(f"SELECT DISTINCT doc_id FROM story_units WHERE doc_id IN ({marks})", part)}
         return found
+
+
+def _json(value):
+    """A JSON column's value: PostgreSQL's driver parses it, SQLite's returns text."""
+    return json.loads(value) if isinstance(value, str) else value

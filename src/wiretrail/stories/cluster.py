@@ -151,17 +151,21 @@ class ClusterState:
         return sid
 
     def to_dict(self) -> dict:
+        return {**self.core_dict(), "df": self.df, "stories": [s.to_dict() for s in self.stories.values()]}
+
+    def core_dict(self) -> dict:
+        """All but the document frequencies and the stories, which grow with the corpus: a
+        store keeps those row by row and rewrites only the rows a batch changed."""
         return {
-            "units": self.units, "df": self.df, "merged": self.merged, "members": self.members,
-            "stories": [s.to_dict() for s in self.stories.values()],
+            "units": self.units, "merged": self.merged, "members": self.members,
             "recent": [[sid, [m.to_list() for m in ms]] for sid, ms in self.recent.items()],
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> ClusterState:
         return cls(
-            units=d["units"], df=dict(d["df"]), merged=dict(d["merged"]), members=dict(d["members"]),
-            stories={s["id"]: StoryState.from_dict(s) for s in d["stories"]},
+            units=d["units"], df=dict(d.get("df", {})), merged=dict(d["merged"]), members=dict(d.get("members", {})),
+            stories={s["id"]: StoryState.from_dict(s) for s in d.get("stories", [])},
             recent={sid: [Member.from_list(m) for m in ms] for sid, ms in d.get("recent", [])},
         )
 
@@ -336,8 +340,18 @@ class StoryClusterer:
         # together with the unit count
         self._idf_memo: dict[str, float] = {}
         self._idf_units = self.state.units
+        # what changed since the caller last saved (it clears them): stories (changed, opened
+        # or gone) and features whose document count moved
+        self.changed_stories: set[str] = set()
+        self.changed_df: set[str] = set()
         for s in self.state.stories.values():
             self._index_story(s)
+        self.changed_stories.clear()  # indexing them is no change
+
+    def mark_all_changed(self) -> None:
+        """Everything is to be saved: the state came from a store that kept it whole."""
+        self.changed_stories.update(self.state.stories)
+        self.changed_df.update(self.state.df)
 
     # -- 1. weigh -----------------------------------------------------------------------------
 
@@ -384,6 +398,7 @@ class StoryClusterer:
     def _index_story(self, s: StoryState) -> None:
         """Index a story under its current features, touching only those that changed since it
         was last indexed (a unit joining a story adds or drops a few of its hundreds)."""
+        self.changed_stories.add(s.id)  # (indexed again after every change to it)
         feats = _story_features(s)
         self._fresh_feats = (s.id, feats)  # the view of this story can reuse them
         now = frozenset(feats)
@@ -396,6 +411,7 @@ class StoryClusterer:
 
     def _unindex_story(self, s: StoryState) -> None:
         self._changing(s)
+        self.changed_stories.add(s.id)
         for f in self._indexed.pop(s.id, ()):
             self._drop_posting(f, s.id)
 
@@ -521,6 +537,7 @@ class StoryClusterer:
         st.units += 1
         for f in raw:
             st.df[f] = st.df.get(f, 0) + 1
+        self.changed_df.update(raw)
         unit = self._vectors(raw)
         candidates = self._candidates(self._weighted(raw))
         best = self._copied(raw, candidates)  # a copy joins the story of the text it copies

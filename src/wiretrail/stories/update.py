@@ -29,6 +29,8 @@ def _clusterer(store: Store) -> StoryClusterer:
         return live
     saved = store.story_tables.state()
     clusterer = StoryClusterer(ClusterState.from_dict(saved) if saved else ClusterState())
+    if not store.story_tables.state_in_tables():
+        clusterer.mark_all_changed()  # the next pass moves the whole state into the tables
     _LIVE.clear()
     _LIVE[id(store)] = clusterer
     return clusterer
@@ -72,13 +74,24 @@ def assign_units(store: Store, units: Sequence[StoryFeatures]) -> int:
         if (s := state.stories.get(sid)) is not None
     ]
     memberships = [(key, _doc_of(key), sid) for key, sid in final.items()]
-    saved_state = state.to_dict()
+    saved_state = state.core_dict()
     saved_state["members"] = {}  # memberships live in story_units: the state stays corpus-size-free
+    # only what this pass changed: rewriting the whole state each batch grew with the corpus
+    changed = clusterer.changed_stories
+    update = StoryUpdate(
+        memberships, merged, rows, saved_state,
+        df=[(f, state.df[f]) for f in sorted(clusterer.changed_df)],
+        # in the order the stories were opened: the store gives them back in that order
+        story_states=[(sid, s.to_dict()) for sid, s in state.stories.items() if sid in changed],
+        gone=sorted(sid for sid in changed if sid not in state.stories),
+    )  # fmt: skip
     try:
-        store.write_stories(StoryUpdate(memberships, merged, rows, saved_state))
+        store.write_stories(update)
     except Exception:
         _LIVE.clear()  # the saved state did not move: the next batch reloads it
         raise
+    clusterer.changed_stories.clear()
+    clusterer.changed_df.clear()
     return len(assigned)
 
 
