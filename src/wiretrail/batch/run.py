@@ -15,13 +15,13 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
 
-from ..model import Failure
+from ..model import AnalyzedDocument, Failure
 from ..report.export import tables as export_tables
 from ..settings import Settings
 from ..thresholds import only_thresholds, stored_values, thresholds, using
@@ -154,7 +154,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     store = open_store(scratch)
     try:
         assembled = write_fresh(
-            store, ordered_results(work, finished_ids), report.failures, matches, links,
+            store, _without_index(ordered_results(work, finished_ids)), report.failures, matches, links,
             batch_size=settings.batch_size, progress=lambda r: progress("assemble", r.added + r.existing, len(located)),
         )  # fmt: skip
         report.links = assembled.links
@@ -183,7 +183,9 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
-    tasks = plan_tasks(located, neighbours, owner_docs=owner_docs)
+    # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
+    # and one of them started last kept a worker busy alone at the end
+    tasks = sorted(plan_tasks(located, neighbours, owner_docs=owner_docs), key=len, reverse=True)
     report.dedup_tasks = len(tasks)
     report.largest_task = max(len(t) for t in tasks)
     progress("dedup", 0, len(tasks))
@@ -193,6 +195,15 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
         out.append(future.result())
         progress("dedup", i, len(tasks))
     return out
+
+
+def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocument]:
+    """Results as the scratch store needs them: it is read only by the export, never matched
+    against (the dedup step decided the provenance), so the index keys (LSH bands, passages,
+    salient and claim terms: most of the rows a document writes) are left out."""
+    for analyzed in results:
+        prints = tuple(replace(f, bands=()) for f in analyzed.fingerprints)
+        yield replace(analyzed, fingerprints=prints, passages=(), terms=(), claim_terms=())
 
 
 def _matches_table(matches) -> pa.Table:
