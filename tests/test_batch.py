@@ -214,6 +214,8 @@ def test_batch_command_checks_its_arguments_before_starting_a_cluster(tmp_path):
     assert bad.exit_code == 2 and "'head:8786' is not a scheduler address" in bad.output
     none = runner.invoke(app, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--local-workers", "0"])
     assert none.exit_code == 2 and "--local-workers must be at least 1" in none.output
+    owners = runner.invoke(app, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--owner-docs", "0"])
+    assert owners.exit_code == 2 and "--owner-docs must be at least 1" in owners.output
     assert "tcp://host:8786" in runner.invoke(app, ["batch", "--help"]).output
 
 

@@ -20,6 +20,7 @@ def batch(
     out: Annotated[Path, typer.Option("--out", help="Directory for the Parquet result (a rerun skips finished partitions).")],
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler, e.g. tcp://host:8786.")] = None,
     local_workers: Annotated[int, typer.Option("--local-workers", help="Worker processes of a local cluster (without --scheduler).")] = 2,
+    owner_docs: Annotated[Optional[int], typer.Option("--owner-docs", help="Documents whose pairs one dedup task decides (default: batch.dedup.OWNER_DOCS, 2048): fewer make more, smaller tasks, each writing the earlier documents it needs again.")] = None,
 ) -> None:
     """Process inputs on a Dask cluster into partitioned Parquet (the export tables).
 
@@ -29,6 +30,8 @@ def batch(
         raise fail(f"--scheduler {scheduler!r} is not a scheduler address such as tcp://host:8786", 2)
     if local_workers < 1:
         raise fail(f"--local-workers must be at least 1, not {local_workers}", 2)
+    if owner_docs is not None and owner_docs < 1:
+        raise fail(f"--owner-docs must be at least 1, not {owner_docs}", 2)
     try:
         from ..batch import require_dask
 
@@ -41,6 +44,7 @@ def batch(
         raise fail(str(exc), 2) from exc
     except OSError as exc:
         raise fail(f"cannot reach the Dask scheduler {scheduler}: {exc}", 2) from exc
+    sizes = {} if owner_docs is None else {"owner_docs": owner_docs}
     try:
         if not state.quiet and client.dashboard_link:
             err.print(f"Dask dashboard: {client.dashboard_link}", markup=False, highlight=False)
@@ -53,9 +57,9 @@ def batch(
                         tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
                     bar.update(tasks[stage], completed=done, total=total)
 
-                report = run_batch(inputs, out, client=client, settings=state.settings, progress=progress)
+                report = run_batch(inputs, out, client=client, settings=state.settings, progress=progress, **sizes)
         else:
-            report = run_batch(inputs, out, client=client, settings=state.settings)
+            report = run_batch(inputs, out, client=client, settings=state.settings, **sizes)
     except WiretrailError as exc:
         raise fail(str(exc)) from exc
     finally:
