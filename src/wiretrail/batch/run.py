@@ -191,8 +191,11 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     progress("dedup", 0, len(tasks))
     futures = client.map(decide, tasks, work_dir=str(work), docs_per_batch=batch_size, thresholds=only_thresholds(thresholds()), retries=RETRIES, pure=False)
     out: list[Decided] = []
-    for i, future in enumerate(as_completed(futures), 1):
+    done = as_completed(futures)
+    del futures  # a result stays in its worker's memory while a future points at it
+    for i, future in enumerate(done, 1):
         out.append(future.result())
+        future.release()
         progress("dedup", i, len(tasks))
     return out
 
