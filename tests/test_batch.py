@@ -298,7 +298,7 @@ def test_missing_dask_names_the_install_command(monkeypatch):
 
 
 # first articles of each outlet's file: 200 in all, reposts included; WIRETRAIL_BATCH_SAMPLE=N
-# takes N per file instead, 0 the whole corpus (1,326 articles, ~10 min on 2 cores)
+# takes N per file instead, 0 the whole corpus (1,326 articles, ~5 min on 2 cores)
 UKRAINE_PER_FILE = int(os.environ.get("WIRETRAIL_BATCH_SAMPLE", "50")) or None
 EXACT = ("documents", "segments", "links", "figures", "stories")
 NER_BATCH_AGREEMENT = 0.99  # rows of entity-derived tables identical (measured: 99.5%+)
