@@ -36,10 +36,12 @@ documents carry the other sentence's exact text among the task's documents only 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
@@ -172,7 +174,7 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
     with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp:
         store = open_store(Path(tmp) / "scratch.db")
         try:
-            in_order = (d if d.document.id in owned else _trimmed(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
+            in_order = (d if d.document.id in owned else index_keys_in(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
             for _, batch in groupby(in_order, key=lambda doc: rank[doc.document.id] // docs_per_batch):  # ingest's batches
                 docs = list(batch)
                 read += len(docs)
@@ -194,8 +196,6 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
 
 def _owner_keys(work: Path, owners: Sequence[Member]) -> set[int]:
     """Every index key of the owners (text keys and salient terms), from the key files."""
-    import pyarrow.parquet as pq
-
     keys: set[int] = set()
     for part_id, group in groupby(owners, key=lambda m: m.part_id):
         ids = sorted(m.doc_id for m in group)
@@ -203,11 +203,12 @@ def _owner_keys(work: Path, owners: Sequence[Member]) -> set[int]:
     return keys
 
 
-def _trimmed(analyzed: AnalyzedDocument, wanted: set[int]) -> AnalyzedDocument:
-    """A neighbour with only the band, passage and term keys some owner has: every index
-    lookup the owners' matching makes is by one of their own keys, so the rows of other keys
-    are never read (a neighbour's sentences, exact keys and claim terms are kept whole: links
-    and alignment read them). Cuts a task's scratch store to a fraction of its rows."""
+def index_keys_in(analyzed: AnalyzedDocument, wanted: Container[int]) -> AnalyzedDocument:
+    """The document with only the LSH band, passage and salient-term keys in `wanted`, its
+    sentences, exact keys and claim terms whole. A dedup task writes its neighbours so: every
+    index lookup the owners' matching makes is by one of their own keys, so the rows of other
+    keys are never read (links and alignment read the rest). Cuts a task's scratch store to a
+    fraction of its rows."""
     prints = tuple(replace(f, bands=tuple(k for k in f.bands if k in wanted)) for f in analyzed.fingerprints)
     passages = tuple(p for p in analyzed.passages if p[0] in wanted)
     return replace(analyzed, fingerprints=prints, passages=passages, terms=tuple(t for t in analyzed.terms if t in wanted))

@@ -29,7 +29,7 @@ from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
 from .cluster import close_client, open_client, preload_spacy
-from .dedup import OWNER_DOCS, Decided, decide, neighbour_rows, plan_tasks
+from .dedup import OWNER_DOCS, Decided, decide, index_keys_in, neighbour_rows, plan_tasks
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
 from .results import document_order, ordered_results
@@ -205,8 +205,7 @@ def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocu
     against (the dedup step decided the provenance), so the index keys (LSH bands, passages,
     salient and claim terms: most of the rows a document writes) are left out."""
     for analyzed in results:
-        prints = tuple(replace(f, bands=()) for f in analyzed.fingerprints)
-        yield replace(analyzed, fingerprints=prints, passages=(), terms=(), claim_terms=())
+        yield replace(index_keys_in(analyzed, ()), claim_terms=())
 
 
 def _matches_table(matches) -> pa.Table:
