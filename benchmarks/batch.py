@@ -91,6 +91,7 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         "largest_task": report.largest_task,
         "links": report.links,
         "worker_peak_rss_mb": sorted(round(v) for v in report.worker_peak_rss_mb.values()),
+        "worker_peak_rss_mb_by_stage": {k: round(v) for k, v in report.peak_rss_mb_by_stage.items()},
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         # CPU seconds do not depend on what else runs on the machine: the run's critical path
         # is its busiest worker plus the client's sequential assembly

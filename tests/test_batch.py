@@ -104,6 +104,9 @@ def test_the_result_equals_single_machine_ingest(single, batched):
     relations = {json.loads(r)["relation"] for r in got["links"]}
     assert {"duplicate", "shares-passages", "rewrite-of"} <= relations
     assert single_report.added == report.documents == 7
+    # each stage's worker peak is kept, so a benchmark can tell which stage set it
+    assert set(report.peak_rss_mb_by_stage) == {"analyze", "dedup"}
+    assert 0 < report.peak_rss_mb_by_stage["analyze"] <= report.peak_rss_mb_by_stage["dedup"] <= max(report.worker_peak_rss_mb.values())
 
 
 def test_a_bad_input_is_reported_not_fatal(batched):
@@ -154,6 +157,56 @@ def test_load_into_an_empty_store_equals_ingest_and_twice_changes_nothing(single
         assert _store_tables(store) == want
         assert len(store.failures()) == len(store_single.failures())
         assert store.pending_provenance() == []
+    finally:
+        store.close()
+
+
+def test_each_dedup_task_writes_its_own_files_and_a_rerun_cut_otherwise_replaces_them(client, inputs, batched, tmp_path):
+    """Matches and links go from the tasks to files, never through the client's memory; a
+    rerun whose tasks are cut otherwise leaves no file of the earlier tasks behind."""
+    out, first = batched
+    work = out / "_work"
+    assert sorted(p.name for p in (work / "matches").glob("*.parquet")) == [f"part-{t:05d}.parquet" for t in range(4)]
+    assert len(list((work / "decided_links").glob("*.parquet"))) == 4
+    decided = {(r["from_doc"], r["to_doc"]) for r in pq.read_table(work / "decided_links").to_pylist()}
+    assert decided == {(r["from_doc"], r["to_doc"]) for r in pq.read_table(out / "links").to_pylist()}
+    again = tmp_path / "result"
+    shutil.copytree(out, again)
+    report = run_batch(inputs, again, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, owner_docs=7)
+    assert report.dedup_tasks == 1
+    assert [p.name for p in (again / "_work" / "matches").glob("*.parquet")] == ["part-00000.parquet"]
+    assert _parquet_tables(again) == _parquet_tables(out)
+
+
+def test_a_load_stopped_while_writing_provenance_is_finished_by_the_next(single, batched, tmp_path, monkeypatch):
+    """Provenance is streamed into the store in chunks: documents stay pending until the last,
+    so a load that dies halfway leaves them to be matched again, and the next load ends where
+    a whole one would have."""
+    from wiretrail.batch import merge
+
+    store_single, _ = single
+    out, _ = batched
+    monkeypatch.setattr(merge, "PROVENANCE_ROWS", 1)
+    store = open_store(tmp_path / "stopped.db")
+    try:
+        real, calls = store.write_provenance, []
+
+        def dies_on_the_third(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 3:
+                raise OSError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(store, "write_provenance", dies_on_the_third)
+        with pytest.raises(OSError, match="disk full"):
+            load_batch(store, out)
+        monkeypatch.setattr(store, "write_provenance", real)
+        pending = store.pending_provenance()
+        assert len(pending) == 7 and any(store.sentence_matches(d) for d in pending)  # two chunks in
+        again = load_batch(store, out)
+        assert again.incremental and again.existing == 7
+        assert store.pending_provenance() == []
+        assert _store_tables(store) == _store_tables(store_single)
     finally:
         store.close()
 

@@ -45,6 +45,7 @@ NOT_SETTINGS = {
     "batch/dedup.py:OWNER_DOCS": "documents per dedup task",
     "batch/partitions.py:SPLIT_BYTES": "partition size",
     "batch/tables.py:ROWS_PER_FILE": "rows per Parquet file",
+    "batch/merge.py:PROVENANCE_ROWS": "rows per provenance transaction of a load",
     "batch/run.py:RETRIES": "task retries",
     "extract/gazetteer.py:STALE_CACHE_DAYS": "cache housekeeping",
     "report/cache.py:MAX_ENTRIES": "report cache size",

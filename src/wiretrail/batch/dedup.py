@@ -17,7 +17,8 @@ task whose size depends on a document's neighbours, never on the corpus.
        runs the single-machine `update_provenance` on the owners only, so each match and link
        is found exactly as `wiretrail ingest` finds it when the later document of the pair
        arrives. A task keeps the matches and links whose later document it owns: every pair
-       is decided once, by one task.
+       is decided once, by one task. It writes them as Parquet beside the partition files
+       (`decided_paths`), so neither a worker nor the client ever holds the corpus's matches
 
 Why not connected groups: documents chain through keys each shared by two to six documents (a
 reused passage here, a near-copy there) into one group holding most of the corpus — 134 of 286
@@ -41,15 +42,18 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
+from ..report.export import link_from_record, link_record
 from ..store import open_store
 from ..store.base import CANDIDATES_PER_KEY
 from ..thresholds import DEFAULT, Thresholds, thresholds, using
 from .analyze import keys_path
 from .results import read_partition_results
+from .tables import MATCHES, SCHEMAS, read_rows
 
 KEY_DOCS_CAP = CANDIDATES_PER_KEY  # a key's neighbours are its first this many documents: the
 # store returns at most this many rows per key, earliest first, so later ones are never candidates
@@ -72,10 +76,41 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Decided:
-    matches: tuple[SentenceMatch, ...]
-    links: tuple[Link, ...]
+    """What a task wrote (`decided_paths`): counts only, the rows are in the files."""
+
+    task: int
+    matches: int
+    links: int
     owners: int
     written: int  # owners and neighbours in the task's scratch store
+
+
+MATCHES_DIR, LINKS_DIR = "matches", "decided_links"  # under the work folder, one file per task
+
+
+def decided_paths(work: Path, task: int) -> tuple[Path, Path]:
+    """Where task `task` writes its matches (`tables.MATCHES`) and links (the export schema)."""
+    name = f"part-{task:05d}.parquet"
+    return work / MATCHES_DIR / name, work / LINKS_DIR / name
+
+
+def clear_decided(work: Path) -> None:
+    """Remove an earlier run's task files: its tasks may have been cut otherwise."""
+    for folder in (MATCHES_DIR, LINKS_DIR):
+        for old in (work / folder).glob("part-*.parquet*"):
+            old.unlink()
+
+
+def decided_matches(work: Path) -> Iterator[SentenceMatch]:
+    """Every task's matches, task by task: one file in memory at a time."""
+    for row in read_rows(work / MATCHES_DIR):
+        yield SentenceMatch(**row)
+
+
+def decided_links(work: Path) -> Iterator[Link]:
+    """Every task's links, task by task."""
+    for row in read_rows(work / LINKS_DIR):
+        yield link_from_record(row)
 
 
 def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, batch_size: int, owner_docs: int) -> set[tuple[int, int]]:
@@ -157,21 +192,21 @@ def plan_tasks(located: Sequence[tuple[str, str, int]], neighbours: Iterable[tup
     return tasks
 
 
-def decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int, thresholds: Thresholds = DEFAULT) -> Decided:
+def decide(members: Sequence[Member], task: int, *, work_dir: str, docs_per_batch: int, thresholds: Thresholds = DEFAULT) -> Decided:
     """The pairs whose later document this task owns, decided by the single-machine code on a
-    scratch store filled batch by batch in input order. Runs on a worker, under the run's
-    `thresholds`."""
+    scratch store filled batch by batch in input order and written to the task's files (a
+    retried task rewrites them whole). Runs on a worker, under the run's `thresholds`."""
     with using(thresholds):
-        return _decide(members, work_dir=work_dir, docs_per_batch=docs_per_batch)
+        return _decide(members, task=task, work_dir=work_dir, docs_per_batch=docs_per_batch)
 
 
-def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) -> Decided:
+def _decide(members: Sequence[Member], *, task: int, work_dir: str, docs_per_batch: int) -> Decided:
     ordered = sorted(members, key=lambda m: m.rank)
     owned = {m.doc_id: m.rank for m in ordered if m.owner}
     rank = {m.doc_id: m.rank for m in ordered}
     read = 0
     wanted = _owner_keys(Path(work_dir), [m for m in ordered if m.owner])
-    with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp, _DecidedWriter(Path(work_dir), task) as out:
         store = open_store(Path(tmp) / "scratch.db")
         try:
             in_order = (d if d.document.id in owned else index_keys_in(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
@@ -182,16 +217,57 @@ def _decide(members: Sequence[Member], *, work_dir: str, docs_per_batch: int) ->
                 new_owners = [d for d in written.added_ids if d in owned]
                 if new_owners:
                     update_provenance(store, new_owners)
-            matches = {m for doc_id in owned for m in store.sentence_matches(doc_id)}
-            links = store.links()
+                    out.add(*_decided_now(store, new_owners, rank))
         finally:
             store.close()
+    return Decided(task, out.matches, out.links, len(owned), read)
 
-    def mine(a: str, b: str) -> bool:
-        return _later(a, b, rank) in owned
 
-    kept = sorted((m for m in matches if mine(m.doc_a, m.doc_b)), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
-    return Decided(tuple(kept), tuple(link for link in links if mine(link.from_doc, link.to_doc)), len(owned), read)
+def _decided_now(store, new_owners: Sequence[str], rank: dict[str, int]) -> tuple[list[SentenceMatch], list[Link]]:
+    """The matches and links whose later document is one of `new_owners`, just matched: final,
+    since a later batch's matching only writes pairs that hold one of its own new documents.
+    Taken batch by batch, so a task never holds all its owners' matches (at 20,000 generated
+    documents, ~15 copies an article: over a million a task, most of a worker's memory)."""
+    fresh = set(new_owners)
+    matches = {m for d in new_owners for m in store.sentence_matches(d) if _later(m.doc_a, m.doc_b, rank) in fresh}
+    links = {(l.from_doc, l.to_doc): l for d in new_owners for l in store.links(d) if _later(l.from_doc, l.to_doc, rank) in fresh}
+    return sorted(matches, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), [links[k] for k in sorted(links)]
+
+
+class _DecidedWriter:
+    """A task's two files, appended batch by batch and renamed into place only when the task
+    ends: a task stopped halfway leaves no file a reader could take for a whole one."""
+
+    def __init__(self, work: Path, task: int) -> None:
+        self.paths = decided_paths(work, task)
+        self.matches = self.links = 0
+
+    def __enter__(self) -> _DecidedWriter:
+        for path in self.paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._writers = [pq.ParquetWriter(_partial(p), schema) for p, schema in zip(self.paths, (MATCHES, SCHEMAS["links"]))]
+        return self
+
+    def add(self, matches: Sequence[SentenceMatch], links: Sequence[Link]) -> None:
+        if matches:
+            self._writers[0].write_table(pa.table({f.name: [getattr(m, f.name) for m in matches] for f in MATCHES}, schema=MATCHES))
+        if links:
+            self._writers[1].write_table(pa.Table.from_pylist([link_record(link) for link in links], schema=SCHEMAS["links"]))
+        self.matches += len(matches)
+        self.links += len(links)
+
+    def __exit__(self, kind, *_) -> None:
+        for writer in self._writers:
+            writer.close()
+        for path in self.paths:
+            if kind is None:
+                _partial(path).replace(path)
+            else:
+                _partial(path).unlink(missing_ok=True)
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
 
 
 def _owner_keys(work: Path, owners: Sequence[Member]) -> set[int]:

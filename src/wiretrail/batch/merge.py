@@ -2,7 +2,7 @@
 
     - an empty store takes the result as the batch decided it: documents written in input
       order with the story pass after each batch (as ingest does), then the matches and links
-      the global dedup decided, in one transaction
+      the global dedup decided, streamed from its files in chunks
     - a store that already holds documents gets the new ones the way ingest adds them
       (`pipeline.store_results`): each batch matched against everything stored, links and
       stories updated, so old and new documents are linked to each other
@@ -18,9 +18,11 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
-from ..model import AnalyzedDocument, Failure, Link, Relation, SentenceMatch, SharedSpan
+from ..model import AnalyzedDocument, Failure, Link, SentenceMatch
+from ..report.export import link_from_record
 from ..pipeline import IngestReport, pin_stored_values, resume_provenance, store_results
 from ..stories.update import resume_stories, update_stories
+from .dedup import MATCHES_DIR
 from .manifest import read_result
 from .results import ordered_results
 from .tables import read_rows
@@ -44,18 +46,24 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+PROVENANCE_ROWS = 50_000  # matches or links written per transaction: a batch's provenance is
+# streamed from its files, never held whole (millions of matches at 20,000 documents)
+
+
 def write_fresh(
     store,
     results: Iterable[AnalyzedDocument],
     failures: Sequence[Failure],
-    matches: Sequence[SentenceMatch],
-    links: Sequence[Link],
+    matches: Iterable[SentenceMatch],
+    links: Iterable[Link],
     *,
     batch_size: int,
     progress: LoadProgress | None = None,
 ) -> LoadReport:
     """Write a batch's documents and its decided provenance into a store that holds none of
-    them; stories are assigned batch by batch in input order, as ingest assigns them."""
+    them; stories are assigned batch by batch in input order, as ingest assigns them. Matches
+    and links are written in chunks; the documents leave the pending list only with the last,
+    so a load stopped halfway leaves them pending and the next load matches them again."""
     report = LoadReport(failures=list(failures))
     added: list[str] = []
     pending_failures = list(failures)
@@ -71,9 +79,13 @@ def write_fresh(
             progress(report)
     if pending_failures:
         store.write_batch([], pending_failures)
-    pairs = {(a, b) if a < b else (b, a) for a, b in ((l.from_doc, l.to_doc) for l in links)}
-    store.write_provenance(matches, links, sorted(pairs), done=added)
-    report.links = len(links)
+    for chunk in _chunks(matches, PROVENANCE_ROWS):
+        store.write_provenance(chunk, [], [])
+    for chunk in _chunks(links, PROVENANCE_ROWS):
+        pairs = {(a, b) if a < b else (b, a) for a, b in ((l.from_doc, l.to_doc) for l in chunk)}
+        store.write_provenance([], chunk, sorted(pairs))
+        report.links += len(chunk)
+    store.write_provenance([], [], [], done=added)
     return report
 
 
@@ -87,8 +99,8 @@ def load_batch(store, out: str | Path, *, batch_size: int = 64, progress: LoadPr
     parts = description["partitions"]
     failures = [Failure(r["source"], r["stage"], r["error"], datetime.fromisoformat(r["at"])) for r in read_rows(out / "failures")]
     if store.counts().documents == 0:
-        matches = [SentenceMatch(**r) for r in read_rows(work / "matches")]
-        links = [_link(r) for r in read_rows(out / "links")]
+        matches = (SentenceMatch(**r) for r in read_rows(work / MATCHES_DIR))
+        links = (link_from_record(r) for r in read_rows(out / "links"))
         return write_fresh(store, ordered_results(work, parts), failures, matches, links, batch_size=batch_size, progress=progress)
 
     report = LoadReport(incremental=True)
@@ -112,8 +124,3 @@ def load_batch(store, out: str | Path, *, batch_size: int = 64, progress: LoadPr
         store_results(store, [], new_failures, ingest_report, None)
     report.links = ingest_report.links
     return report
-
-
-def _link(row: dict) -> Link:
-    shared = tuple(SharedSpan(s["from_start"], s["from_end"], s["to_start"], s["to_end"]) for s in row["shared"])
-    return Link(row["from_doc"], row["to_doc"], Relation(row["relation"]), row["score"], row["first"], shared)

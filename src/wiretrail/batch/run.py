@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pyarrow as pa
 
 from ..model import AnalyzedDocument, Failure
 from ..report.export import tables as export_tables
@@ -29,11 +28,11 @@ from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
 from .cluster import close_client, open_client, preload_spacy
-from .dedup import OWNER_DOCS, Decided, decide, index_keys_in, neighbour_rows, plan_tasks
+from .dedup import OWNER_DOCS, Decided, clear_decided, decide, decided_links, decided_matches, index_keys_in, neighbour_rows, plan_tasks
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
 from .results import document_order, ordered_results
-from .tables import MATCHES, write_atomic, write_table
+from .tables import write_table
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +52,8 @@ class BatchReport:
     largest_task: int = 0  # documents (owners and their neighbours) in the biggest task's scratch store
     tables: dict[str, int] = field(default_factory=dict)  # rows per exported table
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    # the largest worker peak when each stage ended: which stage set the peak
+    peak_rss_mb_by_stage: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,16 +136,16 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
             report.failures.extend(Failure(*f) for f in summaries[p.id].failures)
     report.words = sum(s.words for s in summaries.values())
     report.seconds["analyze"] = time.perf_counter() - began
+    report.peak_rss_mb_by_stage["analyze"] = max(client.run(_peak_rss_mb).values(), default=0.0)
 
     # 3. dedup
     began = time.perf_counter()
     located = list(document_order(work, finished_ids))
     report.documents = len(located)
-    decided = _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
-    matches = sorted((m for d in decided for m in d.matches), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
-    links = sorted((link for d in decided for link in d.links), key=lambda l: (l.from_doc, l.to_doc))
-    write_atomic(_matches_table(matches), work / "matches" / "part-00000.parquet")
+    clear_decided(work)
+    _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
     report.seconds["dedup"] = time.perf_counter() - began
+    report.peak_rss_mb_by_stage["dedup"] = max(client.run(_peak_rss_mb).values(), default=0.0)
 
     # 4. assemble, 5. export
     began = time.perf_counter()
@@ -154,7 +155,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     store = open_store(scratch)
     try:
         assembled = write_fresh(
-            store, _without_index(ordered_results(work, finished_ids)), report.failures, matches, links,
+            store, _without_index(ordered_results(work, finished_ids)), report.failures, decided_matches(work), decided_links(work),
             batch_size=settings.batch_size, progress=lambda r: progress("assemble", r.added + r.existing, len(located)),
         )  # fmt: skip
         report.links = assembled.links
@@ -176,6 +177,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
 
 
 def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_docs: int, report: BatchReport, progress) -> list[Decided]:
+    """Run the decision tasks; each writes its matches and links to its own files."""
     from distributed import as_completed
 
     if not located:
@@ -185,18 +187,22 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
     # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
     # and one of them started last kept a worker busy alone at the end
-    tasks = sorted(plan_tasks(located, neighbours, owner_docs=owner_docs), key=len, reverse=True)
-    report.dedup_tasks = len(tasks)
-    report.largest_task = max(len(t) for t in tasks)
-    progress("dedup", 0, len(tasks))
-    futures = client.map(decide, tasks, work_dir=str(work), docs_per_batch=batch_size, thresholds=only_thresholds(thresholds()), retries=RETRIES, pure=False)
+    planned = plan_tasks(located, neighbours, owner_docs=owner_docs)
+    order = sorted(range(len(planned)), key=lambda t: len(planned[t]), reverse=True)
+    report.dedup_tasks = len(planned)
+    report.largest_task = max(len(t) for t in planned)
+    progress("dedup", 0, len(planned))
+    futures = client.map(
+        decide, [planned[t] for t in order], order, work_dir=str(work), docs_per_batch=batch_size,
+        thresholds=only_thresholds(thresholds()), retries=RETRIES, pure=False,
+    )  # fmt: skip
     out: list[Decided] = []
     done = as_completed(futures)
     del futures  # a result stays in its worker's memory while a future points at it
     for i, future in enumerate(done, 1):
         out.append(future.result())
         future.release()
-        progress("dedup", i, len(tasks))
+        progress("dedup", i, len(planned))
     return out
 
 
@@ -206,11 +212,6 @@ def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocu
     salient and claim terms: most of the rows a document writes) are left out."""
     for analyzed in results:
         yield replace(index_keys_in(analyzed, ()), claim_terms=())
-
-
-def _matches_table(matches) -> pa.Table:
-    names = [f.name for f in MATCHES]
-    return pa.table({n: [getattr(m, n) for m in matches] for n in names}, schema=MATCHES)
 
 
 def _failure_record(failure: Failure) -> dict:

@@ -5,7 +5,8 @@ column types, so that every file of a partitioned table reads as one dataset.
                                      figures, events, stories, timeline, failures
     DIR/_work/analyzed/<part>.parquet  per-document results, for `wiretrail load` (internal)
     DIR/_work/keys/<part>.parquet      index keys per document, for the global dedup (internal)
-    DIR/_work/matches.parquet          verified sentence matches (internal)
+    DIR/_work/matches/part-<task>.parquet        sentence matches each dedup task decided (internal)
+    DIR/_work/decided_links/part-<task>.parquet  links each dedup task decided (internal)
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from .. import plugins
 from ..errors import ConfigError
-from ..model import Document, Entity, Event, Failure, Figure, Link, Mention, Quote, Segment, Timestamp
+from ..model import Document, Entity, Event, Failure, Figure, Link, Mention, Quote, Relation, Segment, SharedSpan, Timestamp
 from ..store.base import DocumentQuery, Store
 from .stories import stories, story_record
 from .timeline import rows_to_records as timeline_records, timeline
@@ -103,6 +103,12 @@ def link_record(link: Link) -> dict[str, Any]:
             for s in link.shared
         ],
     }
+
+
+def link_from_record(row: Mapping[str, Any]) -> Link:
+    """The link a `link_record` row (a links.jsonl line, a links Parquet row) describes."""
+    shared = tuple(SharedSpan(s["from_start"], s["from_end"], s["to_start"], s["to_end"]) for s in row["shared"])
+    return Link(row["from_doc"], row["to_doc"], Relation(row["relation"]), row["score"], row["first"], shared)
 
 
 def entity_record(entity: Entity) -> dict[str, Any]:
