@@ -52,7 +52,8 @@ class BatchReport:
     largest_task: int = 0  # documents (owners and their neighbours) in the biggest task's scratch store
     tables: dict[str, int] = field(default_factory=dict)  # rows per exported table
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
-    # the largest worker peak when each stage ended: which stage set the peak
+    # the largest worker peak when each stage ended (analyze; neighbours, the key shuffle that
+    # starts the dedup; dedup): which stage set the peak
     peak_rss_mb_by_stage: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -185,6 +186,7 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
+    report.peak_rss_mb_by_stage["neighbours"] = max(client.run(_peak_rss_mb).values(), default=0.0)
     # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
     # and one of them started last kept a worker busy alone at the end
     planned = plan_tasks(located, neighbours, owner_docs=owner_docs)
