@@ -143,10 +143,11 @@ def test_a_rerun_redoes_partitions_an_older_version_wrote(client, inputs, batche
     assert _parquet_tables(old) == _parquet_tables(out)
 
 
-def test_load_into_an_empty_store_equals_ingest_and_twice_changes_nothing(single, batched, tmp_path):
+def test_load_into_an_empty_store_equals_ingest_and_twice_changes_nothing(single, batched, store_db):
+    """On SQLite and on PostgreSQL."""
     store_single, _ = single
     out, _ = batched
-    store = open_store(tmp_path / "loaded.db")
+    store = open_store(store_db)
     try:
         first = load_batch(store, out)
         assert not first.incremental and first.added == 7
@@ -179,7 +180,7 @@ def test_each_dedup_task_writes_its_own_files_and_a_rerun_cut_otherwise_replaces
     assert _parquet_tables(again) == _parquet_tables(out)
 
 
-def test_a_load_stopped_while_writing_provenance_is_finished_by_the_next(single, batched, tmp_path, monkeypatch):
+def test_a_load_stopped_while_writing_provenance_is_finished_by_the_next(single, batched, store_db, monkeypatch):
     """Provenance is streamed into the store in chunks: documents stay pending until the last,
     so a load that dies halfway leaves them to be matched again, and the next load ends where
     a whole one would have."""
@@ -188,7 +189,7 @@ def test_a_load_stopped_while_writing_provenance_is_finished_by_the_next(single,
     store_single, _ = single
     out, _ = batched
     monkeypatch.setattr(merge, "PROVENANCE_ROWS", 1)
-    store = open_store(tmp_path / "stopped.db")
+    store = open_store(store_db)
     try:
         real, calls = store.write_provenance, []
 
@@ -212,11 +213,12 @@ def test_a_load_stopped_while_writing_provenance_is_finished_by_the_next(single,
         store.close()
 
 
-def test_load_into_a_store_with_documents_links_old_and_new(single, batched, seed_path, tmp_path):
-    """A store holding seed 000 already: the repost in the batch must link to it."""
+def test_load_into_a_store_with_documents_links_old_and_new(single, batched, seed_path, store_db):
+    """A store holding seed 000 already: the repost in the batch must link to it (on SQLite
+    and on PostgreSQL)."""
     store_single, _ = single
     out, _ = batched
-    store = open_store(tmp_path / "merged.db")
+    store = open_store(store_db)
     try:
         ingest(store, [seed_path("000")], settings=ONE_PROCESS)
         report = load_batch(store, out)
@@ -342,6 +344,23 @@ def test_terms_beyond_the_cap_count_as_possibly_shared(monkeypatch):
     rows = pd.DataFrame({"key": [1] * 5 + [2] * 5, "rank": [0, 1, 2, 3, 4] * 2, "term": [True] * 5 + [False] * 5})
     over = dedup._terms_over_cap(rows, batch_size=2)
     assert dict(zip(over["rank"], over["over"])) == {2: 1, 3: 1, 4: 1}
+
+
+def test_term_counts_from_every_partition_are_summed_per_document_with_its_over_cap_terms():
+    """Term counts are shuffled by document: a pair's shared terms and the document's terms over
+    the cap arrive as rows from different key partitions and are summed before the filter."""
+    import pandas as pd
+
+    from wiretrail.batch import dedup
+
+    rows = pd.DataFrame(
+        [(5, 1, 7), (5, 1, 4), (5, dedup.OVER, 1), (6, 2, 11), (7, dedup.OVER, 12), (8, 3, 12)],
+        columns=["rank", "neighbour", "shared"],
+    )
+    got = dedup._enough_terms(rows, min_shared=12, owner_docs=4)
+    # 5-1: 7 + 4 shared + 1 over = 12; 6-2: 11 and nothing over; 7 is over on 12 terms but
+    # has no pair to count them for; 8-3: 12 shared
+    assert set(zip(got["task"], got["neighbour"])) == {(1, 1), (2, 3)}
 
 
 def test_missing_dask_names_the_install_command(monkeypatch):

@@ -46,6 +46,7 @@ NOT_SETTINGS = {
     "batch/partitions.py:SPLIT_BYTES": "partition size",
     "batch/tables.py:ROWS_PER_FILE": "rows per Parquet file",
     "batch/merge.py:PROVENANCE_ROWS": "rows per provenance transaction of a load",
+    "batch/dedup.py:OVER": "marker in a column of document numbers",
     "batch/run.py:RETRIES": "task retries",
     "extract/gazetteer.py:STALE_CACHE_DAYS": "cache housekeeping",
     "report/cache.py:MAX_ENTRIES": "report cache size",

@@ -118,7 +118,10 @@ def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, b
     import dask.dataframe as dd
     import pandas as pd
 
-    keys = dd.read_parquet(list(key_files), columns=["key", "doc_id", "term"]).drop_duplicates()
+    keys = dd.read_parquet(list(key_files), columns=["key", "doc_id", "term"])
+    # documents by number before anything moves (the 16-character ids were most of the bytes
+    # shuffled); a document in the input twice gives the same rows twice, dropped after the
+    # shuffle, where all of a key's rows are in one partition
     ranked = keys.merge(pd.DataFrame({"doc_id": list(ranks), "rank": list(ranks.values())}), on="doc_id")[["key", "rank", "term"]]
     shuffled = ranked.shuffle(on="key")
     meta = pd.DataFrame({"task": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64")})
@@ -126,19 +129,22 @@ def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, b
     # a salient term alone makes no candidate: the rewrite search takes documents sharing at
     # least `provenance_rewrite_min_shared_terms` of them, so pairs are counted over all terms
     # first (a common term's first documents were every later document's neighbours: a task's
-    # neighbours grew with the corpus)
-    pair_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64"), "shared": pd.Series(dtype="int64")})
-    term_pairs = shuffled.map_partitions(_term_pairs, batch_size=batch_size, meta=pair_meta)
-    shared = term_pairs.groupby(["rank", "neighbour"])["shared"].sum().reset_index()
-    # a document's terms whose first KEY_DOCS_CAP are not all it could share with a neighbour:
-    # the neighbour may share those too, beyond the cap, so they count as possibly shared
-    over_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "over": pd.Series(dtype="int64")})
-    over = shuffled.map_partitions(_terms_over_cap, batch_size=batch_size, meta=over_meta).groupby("rank")["over"].sum().reset_index()
-    shared = shared.merge(over, on="rank", how="left")
-    enough = shared[shared["shared"] + shared["over"].fillna(0) >= thresholds().provenance_rewrite_min_shared_terms]
-    by_terms = enough.assign(task=enough["rank"] // owner_docs)[["task", "neighbour"]].astype("int64")
+    # neighbours grew with the corpus). The counts of one pair come from every partition its
+    # terms hashed to: they are shuffled by document, with each document's terms over the cap
+    # (`_terms_over_cap`, as neighbour -1) beside them, and summed and filtered one partition
+    # at a time. A groupby over the pairs instead held them in memory: 33M distinct pairs of
+    # 20,000 generated documents took a worker to 4.3 GB.
+    count_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64"), "shared": pd.Series(dtype="int64")})
+    counts = shuffled.map_partitions(_term_counts, batch_size=batch_size, meta=count_meta).shuffle(on="rank")
+    min_shared = thresholds().provenance_rewrite_min_shared_terms
+    by_terms = counts.map_partitions(_enough_terms, min_shared=min_shared, owner_docs=owner_docs, meta=meta)
     frame = client.compute(dd.concat([lexical, by_terms]).drop_duplicates()).result()
     return set(zip(frame["task"].tolist(), frame["neighbour"].tolist()))
+
+
+def _distinct(frame):
+    """A shuffled partition's rows once each (a document read twice brings its keys twice)."""
+    return frame.drop_duplicates(["key", "rank"])
 
 
 def _stored_pairs(frame, *, batch_size: int):
@@ -154,7 +160,7 @@ def _stored_pairs(frame, *, batch_size: int):
 def _key_neighbours(frame, *, batch_size: int, owner_docs: int):
     """One shuffled partition of (key, rank, term) rows -> (task, neighbour rank) through text
     keys, duplicates dropped."""
-    pairs = _stored_pairs(frame[~frame["term"]], batch_size=batch_size)
+    pairs = _stored_pairs(_distinct(frame[~frame["term"]]), batch_size=batch_size)
     out = pairs.assign(task=pairs["rank"] // owner_docs)[["task", "neighbour"]]
     return out.drop_duplicates().astype("int64")
 
@@ -162,7 +168,7 @@ def _key_neighbours(frame, *, batch_size: int, owner_docs: int):
 def _terms_over_cap(frame, *, batch_size: int):
     """One shuffled partition -> (rank, its terms for which more than KEY_DOCS_CAP documents
     are stored when it is matched)."""
-    terms = frame[frame["term"]][["key", "rank"]].copy()
+    terms = _distinct(frame[frame["term"]])[["key", "rank"]].copy()
     terms["batch"] = terms["rank"] // batch_size
     per_batch = terms.groupby(["key", "batch"]).size().rename("n").reset_index().sort_values(["key", "batch"])
     per_batch["stored"] = per_batch.groupby("key")["n"].cumsum() - 1  # up to its batch, itself excluded
@@ -173,9 +179,34 @@ def _terms_over_cap(frame, *, batch_size: int):
 
 def _term_pairs(frame, *, batch_size: int):
     """One shuffled partition -> (rank, neighbour, terms they share among this partition's)."""
-    pairs = _stored_pairs(frame[frame["term"]], batch_size=batch_size)
+    pairs = _stored_pairs(_distinct(frame[frame["term"]]), batch_size=batch_size)
     counted = pairs.groupby(["rank", "neighbour"]).size().rename("shared").reset_index()
     return counted.astype("int64")
+
+
+OVER = -1  # the neighbour column of a row that counts a document's terms over the cap
+
+
+def _term_counts(frame, *, batch_size: int):
+    """One shuffled partition -> its pairs' shared terms, and each document's terms over the
+    cap as a row (rank, OVER, count): the neighbour may share those too, beyond the cap."""
+    import pandas as pd
+
+    pairs = _term_pairs(frame, batch_size=batch_size)
+    over = _terms_over_cap(frame, batch_size=batch_size).rename(columns={"over": "shared"}).assign(neighbour=OVER)
+    return pd.concat([pairs, over[["rank", "neighbour", "shared"]]], ignore_index=True).astype("int64")
+
+
+def _enough_terms(frame, *, min_shared: int, owner_docs: int):
+    """One partition of term counts shuffled by document -> (task, neighbour) for the pairs
+    that may share `min_shared` terms: shared among the capped ones plus the document's over."""
+    summed = frame.groupby(["rank", "neighbour"])["shared"].sum().reset_index()
+    is_over = summed["neighbour"] == OVER
+    over = summed[is_over].set_index("rank")["shared"]
+    pairs = summed[~is_over]
+    possible = pairs["shared"] + pairs["rank"].map(over).fillna(0)
+    enough = pairs[possible >= min_shared]
+    return enough.assign(task=enough["rank"] // owner_docs)[["task", "neighbour"]].astype("int64")
 
 
 def plan_tasks(located: Sequence[tuple[str, str, int]], neighbours: Iterable[tuple[int, int]], *, owner_docs: int) -> list[list[Member]]:
