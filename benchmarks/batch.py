@@ -8,8 +8,9 @@ generated is kept or committed.
 
 Reports, for each worker count: documents/s over the whole run (plan, analysis, global dedup,
 assembly, Parquet), seconds per stage (the global dedup step on its own), dedup tasks and the
-documents in the biggest one, the peak RSS of each worker process and of the client (which
-assembles the result), CPU seconds and the load average around each run. Then the
+documents in the biggest one, the peak RSS of each worker process (and the largest when each
+stage ended: which stage set it) and of the client (which assembles the result), CPU seconds
+and the load average around each run. Then the
 speed-up of 2 workers over 1 (target >= 1.7x) and whether every worker stayed under 1.5 GB.
 
     .venv/bin/python benchmarks/batch.py               # 20,000 documents
