@@ -22,7 +22,7 @@ from ..model import AnalyzedDocument, Failure, Link, SentenceMatch
 from ..report.export import link_from_record
 from ..pipeline import IngestReport, pin_stored_values, resume_provenance, store_results
 from ..stories.update import resume_stories, update_stories
-from .dedup import MATCHES_DIR
+from .dedup import decided_matches
 from .manifest import read_result
 from .results import ordered_results
 from .tables import read_rows
@@ -99,9 +99,8 @@ def load_batch(store, out: str | Path, *, batch_size: int = 64, progress: LoadPr
     parts = description["partitions"]
     failures = [Failure(r["source"], r["stage"], r["error"], datetime.fromisoformat(r["at"])) for r in read_rows(out / "failures")]
     if store.counts().documents == 0:
-        matches = (SentenceMatch(**r) for r in read_rows(work / MATCHES_DIR))
         links = (link_from_record(r) for r in read_rows(out / "links"))
-        return write_fresh(store, ordered_results(work, parts), failures, matches, links, batch_size=batch_size, progress=progress)
+        return write_fresh(store, ordered_results(work, parts), failures, decided_matches(work), links, batch_size=batch_size, progress=progress)
 
     report = LoadReport(incremental=True)
     ingest_report = IngestReport()

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-
 from ..model import AnalyzedDocument, Failure
 from ..report.export import tables as export_tables
 from ..settings import Settings
@@ -28,7 +27,7 @@ from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
 from .cluster import close_client, open_client, preload_spacy
-from .dedup import OWNER_DOCS, Decided, clear_decided, decide, decided_links, decided_matches, index_keys_in, neighbour_rows, plan_tasks
+from .dedup import OWNER_DOCS, clear_decided, decide, decided_links, decided_matches, index_keys_in, neighbour_rows, plan_tasks
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
 from .results import document_order, ordered_results
@@ -177,12 +176,13 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     return report
 
 
-def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_docs: int, report: BatchReport, progress) -> list[Decided]:
-    """Run the decision tasks; each writes its matches and links to its own files."""
+def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_docs: int, report: BatchReport, progress) -> None:
+    """Run the decision tasks; each writes its matches and links to its own files (a task's
+    result is only its counts: raised here if the task failed after its retries)."""
     from distributed import as_completed
 
     if not located:
-        return []
+        return
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
@@ -198,14 +198,12 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
         decide, [planned[t] for t in order], order, work_dir=str(work), docs_per_batch=batch_size,
         thresholds=only_thresholds(thresholds()), retries=RETRIES, pure=False,
     )  # fmt: skip
-    out: list[Decided] = []
     done = as_completed(futures)
     del futures  # a result stays in its worker's memory while a future points at it
     for i, future in enumerate(done, 1):
-        out.append(future.result())
+        future.result()
         future.release()
         progress("dedup", i, len(planned))
-    return out
 
 
 def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocument]:
