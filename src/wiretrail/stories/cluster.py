@@ -53,6 +53,9 @@ from ..thresholds import thresholds
 KIND_WEIGHTS = {"w": 1.0, "l": 0.3, "h": 0.5, "e": 0.35, "p": 0.25, "n": 0.6, "y": 0.3, "t": 0.2}
 
 
+# Titles whose weighed words are kept (cleared when full): the titles of the stories in play.
+_TITLE_CACHE = 4096
+
 # The story's per-key count maps that CENTROID_KEYS bounds.
 _KEYED = ("entities", "places", "numbers", "years", "event_types", "lead_entities")
 
@@ -193,11 +196,13 @@ def _story_features(s: StoryState) -> dict[str, float]:
     return v
 
 
-def _principal(raw: dict[str, float]) -> str | None:
-    """The person a text (or a story, by its mean weights) is mostly about, if anyone."""
+def _principal(raw: dict[str, float], people: Iterable[str]) -> str | None:
+    """The person a text (or a story, by its mean weights) is mostly about, if anyone:
+    `people` are its `e:PERSON|` features."""
     best, weight = None, thresholds().stories_principal_min_weight
-    for f, x in raw.items():
-        if f.startswith("e:PERSON|") and (x > weight or (x == weight and best is not None and f < best)):
+    for f in people:
+        x = raw[f]
+        if x > weight or (x == weight and best is not None and f < best):
             best, weight = f, x
     return best
 
@@ -233,13 +238,17 @@ class ClusterCost:
     pairs_scored: int = 0  # remembered member pairs scored (split checks, member merges; cached after)
 
 
-def _facets(raw: dict[str, float]) -> _Facets:
+def _facets(raw: dict[str, float], by_kind: dict[str, dict[str, float]]) -> _Facets:
+    """Read off the kinds that carry them (`by_kind` groups `raw`'s features by kind, in
+    `raw`'s order): a story's hundreds of words are not looked at."""
+    names = [f for f in by_kind.get("e", ()) if f.startswith("e:PERSON|")]
+    years = by_kind.get("y", {})
     return _Facets(
-        _principal(raw),
-        any(f.startswith("e:PERSON|") for f in raw),
-        frozenset(f for f in raw if f.startswith("h:PERSON|")),
-        frozenset(f for f in raw if f.startswith("y:")),
-        max((int(f[2:]) for f in raw if f.startswith("y:") and f[2:].isdigit()), default=None),
+        _principal(raw, names),
+        bool(names),
+        frozenset(f for f in by_kind.get("h", ()) if f.startswith("h:PERSON|")),
+        frozenset(years),
+        max((int(f[2:]) for f in years if f[2:].isdigit()), default=None),
     )
 
 
@@ -269,6 +278,16 @@ def _compact(raw: dict[str, float]) -> dict[str, float]:
         return dict(raw)
     keep = set(heapq.nsmallest(limit, words, key=lambda f: (-raw[f], f)))
     return {f: x for f, x in raw.items() if f[0] != "w" or f in keep}
+
+
+def _heaviest(vec: dict[str, float], k: int) -> list[str]:
+    """The `k` features of largest weight, ties by name: what `heapq.nsmallest(k, vec,
+    key=lambda f: (-vec[f], f))` returns, without a key call per feature (a story's vector has
+    hundreds; the cut-off weight is found by sorting the bare values)."""
+    if len(vec) > k:
+        cut = sorted(vec.values(), reverse=True)[k - 1]
+        vec = {f: x for f, x in vec.items() if x >= cut}
+    return sorted(vec, key=lambda f: (-vec[f], f))[:k]
 
 
 def _latest(facets: _Facets, day: date | None) -> int | None:
@@ -329,6 +348,7 @@ class StoryClusterer:
         self._member_views: dict[str, _Vectors] = {}  # remembered member key -> vectors (derived)
         self._pairs: dict[tuple[str, str], float] = {}  # member key pair -> similarity (derived)
         self._pairs_epoch: int | None = None
+        self._titles: dict[str, tuple[tuple[str, float], ...]] = {}  # title -> weighed words (derived)
         # what splits changed, for a caller that writes memberships (it clears them): unit key ->
         # the story a split moved it to, and new story id -> the story it split from
         self.moved: dict[str, str] = {}
@@ -371,26 +391,31 @@ class StoryClusterer:
             self._idf_units = self.state.units
         return self._idf_memo
 
-    def _weighted(self, raw: dict[str, float]) -> dict[str, float]:
-        """One flat vector, idf-weighted: what candidate lookup ranks features by."""
-        kw, known, idf = self.kind_weights, self._idf_table(), self.idf
+    def _weighted(self, v: _Vectors) -> dict[str, float]:
+        """One flat vector, idf-weighted and weighted by kind: what candidate lookup ranks
+        features by (from vectors weighed at the current idf: a unit's, or a story's just
+        changed)."""
         out = {}
-        for f, x in raw.items():
-            w = kw.get(f[0], 0)
+        for kind, vec in v.by_kind.items():
+            w = self.kind_weights.get(kind, 0)
             if w > 0:
-                out[f] = x * (known.get(f) or idf(f)) * w
+                out.update({f: x * w for f, x in vec.items()})
         return out
 
     def _by_kind(self, raw: dict[str, float]) -> dict[str, dict[str, float]]:
         """idf-weighted vectors, one per kind of feature: each kind is compared on its own, so
         a long text's many words cannot drown the few names that tell two stories apart."""
         out: dict[str, dict[str, float]] = {}
-        known, idf = self._idf_table(), self.idf
+        # `idf` inlined (a story's view weighs ~1,500 features, and the memo is new each unit)
+        known, df, n1, log = self._idf_table(), self.state.df, self.state.units + 1, math.log
         for f, x in raw.items():
             kind = out.get(f[0])
             if kind is None:
                 kind = out[f[0]] = {}
-            kind[f] = x * (known.get(f) or idf(f))
+            value = known.get(f)
+            if value is None:
+                value = known[f] = log(n1 / (df.get(f, 0) + 1)) + 1.0
+            kind[f] = x * value
         return out
 
     # -- 2. candidates ------------------------------------------------------------------------
@@ -429,7 +454,7 @@ class StoryClusterer:
 
     def _candidates(self, vec: dict[str, float], exclude: str | None = None, *, limit: int | None = None) -> list[str]:
         limit = thresholds().stories_max_candidate_stories if limit is None else limit
-        rare = heapq.nsmallest(thresholds().stories_candidate_features, vec, key=lambda f: (-vec[f], f))
+        rare = _heaviest(vec, thresholds().stories_candidate_features)
         shared: dict[str, float] = defaultdict(float)
         read = 0
         for f in rare:
@@ -466,7 +491,7 @@ class StoryClusterer:
     def _vectors(self, raw: dict[str, float]) -> _Vectors:
         by_kind = self._by_kind(raw)
         norms = {k: math.sqrt(sum(x * x for x in v.values())) for k, v in by_kind.items()}
-        return _Vectors(raw, by_kind, norms, _facets(raw))
+        return _Vectors(raw, by_kind, norms, _facets(raw, by_kind))
 
     # -- 3. score -----------------------------------------------------------------------------
 
@@ -539,7 +564,7 @@ class StoryClusterer:
             st.df[f] = st.df.get(f, 0) + 1
         self.changed_df.update(raw)
         unit = self._vectors(raw)
-        candidates = self._candidates(self._weighted(raw))
+        candidates = self._candidates(self._weighted(unit))
         best = self._copied(raw, candidates)  # a copy joins the story of the text it copies
         if best is None:
             best_score = self.join_threshold
@@ -605,7 +630,7 @@ class StoryClusterer:
             story = st.stories[sid]
             view = self._view(story)
             best, best_score = None, self.merge_threshold
-            for other in self._candidates(self._weighted(view.raw), exclude=sid, limit=thresholds().stories_merge_candidate_stories):
+            for other in self._candidates(self._weighted(view), exclude=sid, limit=thresholds().stories_merge_candidate_stories):
                 sc = self._merge_score(story, view, st.stories[other])
                 if sc >= best_score and (best is None or sc > best_score or other < best):
                     best, best_score = other, sc
@@ -700,25 +725,29 @@ class StoryClusterer:
         cosine at least `stories_copy_word_cosine`): a repost or a copy belongs with its
         original, even when the original's story is not the closest centroid."""
         self._fresh_caches()
-        words = self._vectors(_compact(raw)).by_kind.get("w")
+        unit = self._vectors(_compact(raw))
+        words = unit.by_kind.get("w")
         if not words:
             return None
+        norm = unit.norms["w"]
         best, best_cos = None, thresholds().stories_copy_word_cosine
         for sid in sorted(candidates):
             for m in self.state.recent.get(sid, []):
-                theirs = self._member_view(m).by_kind.get("w")
-                cos = self._cosine(words, theirs) if theirs else 0.0
+                view = self._member_view(m)
+                theirs = view.by_kind.get("w")
+                cos = self._cosine(words, theirs, norm, view.norms["w"]) if theirs else 0.0
                 if cos >= best_cos and (best is None or cos > best_cos):
                     best, best_cos = sid, cos
         return best
 
     def _pair(self, a: Member, b: Member) -> float:
-        """Similarity of two remembered members (cached until idf drifts)."""
-        self._fresh_caches()
-        t = thresholds()
+        """Similarity of two remembered members (cached until idf drifts: `_copied`, the
+        first step of every assignment, checks that; here only the cache's bound is kept, as
+        `_fresh_caches` would at the next call)."""
         key = (a.key, b.key) if a.key < b.key else (b.key, a.key)
         sim = self._pairs.get(key)
         if sim is None:
+            t = thresholds()
             va, vb = self._member_view(a), self._member_view(b)
             self.cost.pairs_scored += 1
             sim = self._similarity(va, vb)
@@ -726,6 +755,9 @@ class StoryClusterer:
             if _later(la, lb) or _later(lb, la):
                 sim -= t.stories_later_year_penalty
             self._pairs[key] = sim
+            if len(self._pairs) > t.stories_split_active_stories * t.stories_split_members ** 2:
+                self._pairs.clear()
+                self._member_views.clear()
         return sim
 
     def _mean(self, a: list[Member], b: list[Member] | None = None) -> float | None:
@@ -822,17 +854,39 @@ class StoryClusterer:
         """Keep the TITLE_CANDIDATES most central member titles; the first is the title."""
         if not s.titles:
             return
-        centroid = {t: w * self.idf(f"w:{t}") for t, w in s.terms.items()}
+        idf, terms = self.idf, s.terms
+        norm: list[float] = []  # the centroid's, computed once and only if a title shares a word
+
+        def cosine(tv: dict[str, float]) -> float:
+            """`_cosine(tv, centroid)` with the centroid's weights computed for the title's
+            words only (the same products, summed in the same order)."""
+            if len(tv) > len(terms):  # the centroid is the smaller vector: its order sums
+                return self._cosine(tv, {t: w * idf(f"w:{t}") for t, w in terms.items()})
+            dot = sum([x * (terms[t] * idf(f"w:{t}")) for t, x in tv.items() if t in terms])
+            if dot == 0.0:
+                return 0.0
+            if not norm:
+                norm.append(math.sqrt(sum(x * x for x in (w * idf(f"w:{t}") for t, w in terms.items()))))
+            return dot / (math.sqrt(sum(x * x for x in tv.values())) * norm[0])
 
         def centrality(title: str) -> tuple[float, str]:
-            tv = {t: w * self.idf(f"w:{t}") for t, w in weigh_terms(words(title))}
-            sc = self._cosine(tv, centroid) if tv else 0.0
+            tv = {t: w * idf(f"w:{t}") for t, w in self._title_terms(title)}
+            sc = cosine(tv) if tv else 0.0
             if len(title.split()) > thresholds().stories_headline_like_words:
                 sc -= thresholds().stories_title_long_penalty
             return (-sc, title)
 
         s.titles = sorted(s.titles, key=centrality)[:thresholds().stories_title_candidates]
         s.title = s.titles[0]
+
+    def _title_terms(self, title: str) -> tuple[tuple[str, float], ...]:
+        """A title's weighed words (a story's titles are weighed again at every change to it)."""
+        found = self._titles.get(title)
+        if found is None:
+            if len(self._titles) >= _TITLE_CACHE:
+                self._titles.clear()
+            found = self._titles[title] = weigh_terms(words(title))
+        return found
 
     # -- reading ------------------------------------------------------------------------------
 
