@@ -113,6 +113,13 @@ def decided_links(work: Path) -> Iterator[Link]:
         yield link_from_record(row)
 
 
+OVER = -1  # the neighbour column of a row that counts a document's terms over the cap
+# Document ranks and shared-term counts in the neighbour step's frames: 4 bytes (2 billion
+# documents) instead of pandas' 8 halve the pair counts shuffled (57.8M rows for 20,000
+# generated documents).
+COUNT_DTYPE = "int32"
+
+
 def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, batch_size: int, owner_docs: int) -> set[tuple[int, int]]:
     """(task, neighbour rank) for every neighbour a task's owners need, computed on the cluster."""
     import dask.dataframe as dd
@@ -122,7 +129,7 @@ def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, b
     # documents by number before anything moves (the 16-character ids were most of the bytes
     # shuffled); a document in the input twice gives the same rows twice, dropped after the
     # shuffle, where all of a key's rows are in one partition
-    ranked = keys.merge(pd.DataFrame({"doc_id": list(ranks), "rank": list(ranks.values())}), on="doc_id")[["key", "rank", "term"]]
+    ranked = keys.merge(pd.DataFrame({"doc_id": list(ranks), "rank": pd.Series(list(ranks.values()), dtype=COUNT_DTYPE)}), on="doc_id")[["key", "rank", "term"]]
     shuffled = ranked.shuffle(on="key")
     meta = pd.DataFrame({"task": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64")})
     lexical = shuffled.map_partitions(_key_neighbours, batch_size=batch_size, owner_docs=owner_docs, meta=meta)
@@ -134,7 +141,7 @@ def neighbour_rows(client, key_files: Sequence[str], ranks: dict[str, int], *, b
     # (`_terms_over_cap`, as neighbour -1) beside them, and summed and filtered one partition
     # at a time. A groupby over the pairs instead held them in memory: 33M distinct pairs of
     # 20,000 generated documents took a worker to 4.3 GB.
-    count_meta = pd.DataFrame({"rank": pd.Series(dtype="int64"), "neighbour": pd.Series(dtype="int64"), "shared": pd.Series(dtype="int64")})
+    count_meta = pd.DataFrame({c: pd.Series(dtype=COUNT_DTYPE) for c in ("rank", "neighbour", "shared")})
     counts = shuffled.map_partitions(_term_counts, batch_size=batch_size, meta=count_meta).shuffle(on="rank")
     min_shared = thresholds().provenance_rewrite_min_shared_terms
     by_terms = counts.map_partitions(_enough_terms, min_shared=min_shared, owner_docs=owner_docs, meta=meta)
@@ -174,17 +181,14 @@ def _terms_over_cap(frame, *, batch_size: int):
     per_batch["stored"] = per_batch.groupby("key")["n"].cumsum() - 1  # up to its batch, itself excluded
     marked = terms.merge(per_batch[["key", "batch", "stored"]], on=["key", "batch"])
     over = marked[marked["stored"] > KEY_DOCS_CAP].groupby("rank").size().rename("over").reset_index()
-    return over.astype("int64")
+    return over.astype(COUNT_DTYPE)
 
 
 def _term_pairs(frame, *, batch_size: int):
     """One shuffled partition -> (rank, neighbour, terms they share among this partition's)."""
     pairs = _stored_pairs(_distinct(frame[frame["term"]]), batch_size=batch_size)
     counted = pairs.groupby(["rank", "neighbour"]).size().rename("shared").reset_index()
-    return counted.astype("int64")
-
-
-OVER = -1  # the neighbour column of a row that counts a document's terms over the cap
+    return counted.astype(COUNT_DTYPE)
 
 
 def _term_counts(frame, *, batch_size: int):
@@ -194,7 +198,7 @@ def _term_counts(frame, *, batch_size: int):
 
     pairs = _term_pairs(frame, batch_size=batch_size)
     over = _terms_over_cap(frame, batch_size=batch_size).rename(columns={"over": "shared"}).assign(neighbour=OVER)
-    return pd.concat([pairs, over[["rank", "neighbour", "shared"]]], ignore_index=True).astype("int64")
+    return pd.concat([pairs, over[["rank", "neighbour", "shared"]]], ignore_index=True).astype(COUNT_DTYPE)
 
 
 def _enough_terms(frame, *, min_shared: int, owner_docs: int):
