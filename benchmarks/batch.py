@@ -35,6 +35,7 @@ from _corpus import BENCH_HOST, load_articles, perturb  # noqa: E402
 
 from distributed import Client, LocalCluster  # noqa: E402
 
+from wiretrail.batch.rss import peak_rss_mb  # noqa: E402
 from wiretrail.batch.run import run_batch  # noqa: E402
 from wiretrail.settings import Settings  # noqa: E402
 
@@ -93,7 +94,7 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         "links": report.links,
         "worker_peak_rss_mb": sorted(round(v) for v in report.worker_peak_rss_mb.values()),
         "worker_peak_rss_mb_by_stage": {k: round(v) for k, v in report.peak_rss_mb_by_stage.items()},
-        "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "client_peak_rss_mb": round(peak_rss_mb()),
         # CPU seconds do not depend on what else runs on the machine: the run's critical path
         # is its busiest worker plus the client's sequential assembly
         "worker_cpu_s": worker_cpu,

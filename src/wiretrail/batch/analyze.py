@@ -4,7 +4,6 @@ per-document work `wiretrail ingest` does — then write the results and index k
 from __future__ import annotations
 
 import pickle
-import resource
 import time
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -15,6 +14,7 @@ import pyarrow as pa
 from ..model import AnalyzedDocument, Failure
 from ..pipeline import analyze_batch
 from .partitions import Partition, read_partition
+from .rss import peak_rss_mb
 from .tables import ANALYZED, KEYS, write_atomic
 from ..thresholds import DEFAULT, Thresholds, thresholds, using
 
@@ -101,5 +101,5 @@ def _analyze_partition(part: Partition, work_dir: str, options: AnalyzeOptions) 
     # the results last: their file is what marks the partition done
     write_atomic(pa.table({"seq": seqs, "doc_id": ids, "blob": blobs, "extra": extras}, schema=ANALYZED), analyzed_path(work, part.id))
     summary.seconds = time.perf_counter() - began
-    summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary.peak_rss_mb = peak_rss_mb()
     return summary

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from .dedup import OWNER_DOCS, clear_decided, decide, decided_links, decided_mat
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
 from .results import document_order, ordered_results
+from .rss import peak_rss_mb
 from .tables import write_table
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
             report.failures.extend(Failure(*f) for f in summaries[p.id].failures)
     report.words = sum(s.words for s in summaries.values())
     report.seconds["analyze"] = time.perf_counter() - began
-    report.peak_rss_mb_by_stage["analyze"] = max(client.run(_peak_rss_mb).values(), default=0.0)
+    report.peak_rss_mb_by_stage["analyze"] = max(client.run(peak_rss_mb).values(), default=0.0)
 
     # 3. dedup
     began = time.perf_counter()
@@ -145,7 +145,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     clear_decided(work)
     _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
     report.seconds["dedup"] = time.perf_counter() - began
-    report.peak_rss_mb_by_stage["dedup"] = max(client.run(_peak_rss_mb).values(), default=0.0)
+    report.peak_rss_mb_by_stage["dedup"] = max(client.run(peak_rss_mb).values(), default=0.0)
 
     # 4. assemble, 5. export
     began = time.perf_counter()
@@ -171,7 +171,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     for used in work.glob("assemble.db*"):  # the scratch store is as big as the corpus
         used.unlink()
     report.seconds["export"] = time.perf_counter() - began
-    report.worker_peak_rss_mb = client.run(_peak_rss_mb)
+    report.worker_peak_rss_mb = client.run(peak_rss_mb)
     manifest.write_result(out, {"pinned": stored_values(settings), "partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
     return report
 
@@ -186,7 +186,7 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
-    report.peak_rss_mb_by_stage["neighbours"] = max(client.run(_peak_rss_mb).values(), default=0.0)
+    report.peak_rss_mb_by_stage["neighbours"] = max(client.run(peak_rss_mb).values(), default=0.0)
     # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
     # and one of them started last kept a worker busy alone at the end
     planned = plan_tasks(located, neighbours, owner_docs=owner_docs)
@@ -216,8 +216,4 @@ def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocu
 
 def _failure_record(failure: Failure) -> dict:
     return {"source": failure.source, "stage": failure.stage, "error": failure.error, "at": failure.at.isoformat()}
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
