@@ -290,6 +290,12 @@ def _heaviest(vec: dict[str, float], k: int) -> list[str]:
     return sorted(vec, key=lambda f: (-vec[f], f))[:k]
 
 
+def _pairs_overflow(pairs: dict) -> bool:
+    """The member-pair cache holds more than every active story's remembered pairs."""
+    t = thresholds()
+    return len(pairs) > t.stories_split_active_stories * t.stories_split_members ** 2
+
+
 def _latest(facets: _Facets, day: date | None) -> int | None:
     """The latest year a text (or a story) names or is dated in: it was written no earlier."""
     years = [y for y in (facets.latest, day.year if day else None) if y is not None]
@@ -714,8 +720,7 @@ class StoryClusterer:
         """Member vectors and pair scores are kept until idf drifts (bounded: the remembered
         members of the active stories)."""
         epoch = self._idf_epoch()
-        t = thresholds()
-        if epoch != self._pairs_epoch or len(self._pairs) > t.stories_split_active_stories * t.stories_split_members ** 2:
+        if epoch != self._pairs_epoch or _pairs_overflow(self._pairs):
             self._pairs.clear()
             self._member_views.clear()
             self._pairs_epoch = epoch
@@ -755,7 +760,7 @@ class StoryClusterer:
             if _later(la, lb) or _later(lb, la):
                 sim -= t.stories_later_year_penalty
             self._pairs[key] = sim
-            if len(self._pairs) > t.stories_split_active_stories * t.stories_split_members ** 2:
+            if _pairs_overflow(self._pairs):
                 self._pairs.clear()
                 self._member_views.clear()
         return sim
