@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -75,7 +74,7 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         report = run_batch([corpus], out, client=client, settings=Settings(), progress=_Progress())
         seconds = time.perf_counter() - began
         client_cpu = time.process_time() - cpu_before
-        worker_cpu = sorted(round(v, 1) for v in client.run(_cpu_seconds).values())
+        worker_cpu = sorted(round(v, 1) for v in report.worker_cpu_s.values())  # over a worker's restarts
         load_after = os.getloadavg()[0]
     finally:
         client.close()
@@ -94,6 +93,7 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
         "links": report.links,
         "worker_peak_rss_mb": sorted(round(v) for v in report.worker_peak_rss_mb.values()),
         "worker_peak_rss_mb_by_stage": {k: round(v) for k, v in report.peak_rss_mb_by_stage.items()},
+        "workers_restarted_after_analysis": report.restarted,
         "client_peak_rss_mb": round(peak_rss_mb()),
         # CPU seconds do not depend on what else runs on the machine: the run's critical path
         # is its busiest worker plus the client's sequential assembly
@@ -116,11 +116,6 @@ class _Progress:
         if self.shown.get(stage, -1) < tenth:
             self.shown[stage] = tenth
             print(f"  [{time.strftime('%H:%M:%S')}] {stage} {done}/{total}", file=sys.stderr, flush=True)
-
-
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

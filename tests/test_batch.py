@@ -107,7 +107,21 @@ def test_the_result_equals_single_machine_ingest(single, batched):
     # each stage's worker peak is kept, so a benchmark can tell which stage set it
     peaks = report.peak_rss_mb_by_stage
     assert list(peaks) == ["analyze", "neighbours", "dedup"]  # neighbours: the key shuffle, before the tasks
-    assert 0 < peaks["analyze"] <= peaks["neighbours"] <= peaks["dedup"] <= max(report.worker_peak_rss_mb.values())
+    assert 0 < peaks["neighbours"] <= peaks["dedup"] <= max(report.worker_peak_rss_mb.values())
+    assert peaks["analyze"] <= max(report.worker_peak_rss_mb.values())
+
+
+def test_workers_are_restarted_without_spacy_after_analysis(client, batched):
+    """The dedup step needs no spaCy: this run's own cluster is restarted, so the key shuffle
+    starts from a fresh process instead of on top of what analysis grew the worker to."""
+    _, report = batched
+    assert report.restarted and report.seconds["restart"] > 0
+    assert len(report.processes) == 4  # two workers, each two processes under its name
+    assert sorted(report.worker_peak_rss_mb) == sorted(report.worker_cpu_s) == sorted(str(n) for n in client.run(lambda dask_worker: dask_worker.name).values())
+    peaks = report.peak_rss_mb_by_stage
+    assert peaks["dedup"] < peaks["analyze"]  # the models and analysis's heap are gone
+    plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert all("wiretrail-spacy" not in names for names in plugins.values())
 
 
 def test_a_bad_input_is_reported_not_fatal(batched):
@@ -125,6 +139,7 @@ def test_a_rerun_skips_finished_partitions(client, inputs, batched):
     stamps = {p.name: p.stat().st_mtime_ns for p in analyzed}
     again = run_batch(inputs, out, client=client, settings=ONE_PROCESS, split_bytes=TINY_SPLIT, owner_docs=OWNERS)
     assert again.skipped == again.partitions  # the PDF too: its partition finished, with a failure
+    assert not again.restarted  # nothing analysed: no spaCy loaded, nothing to restart
     assert {p.name: p.stat().st_mtime_ns for p in analyzed} == stamps
     assert again.documents == first.documents and again.links == first.links
     assert {f.source for f in again.failures} == {f.source for f in first.failures}

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,7 +27,7 @@ from ..thresholds import only_thresholds, stored_values, thresholds, using
 from ..store import open_store
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
-from .cluster import close_client, open_client, preload_spacy
+from .cluster import close_client, open_client, owns_workers, preload_spacy, restart_without_spacy
 from .dedup import OWNER_DOCS, clear_decided, decide, decided_links, decided_matches, index_keys_in, neighbour_rows, plan_tasks
 from .merge import write_fresh
 from .partitions import SPLIT_BYTES, Partition, count_documents, list_files, needs_count, split
@@ -50,14 +52,34 @@ class BatchReport:
     dedup_tasks: int = 0  # decision tasks, each deciding the pairs of its consecutive owners
     largest_task: int = 0  # documents (owners and their neighbours) in the biggest task's scratch store
     tables: dict[str, int] = field(default_factory=dict)  # rows per exported table
-    worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    # (worker name, process id) -> (peak RSS MB, CPU seconds) when last asked: a worker
+    # restarted after analysis is two processes under one name
+    processes: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
     # the largest worker peak when each stage ended (analyze; neighbours, the key shuffle that
-    # starts the dedup; dedup): which stage set the peak
+    # starts the dedup; dedup): which stage set the peak. After a restart (`restarted`) the
+    # peaks are the new processes': the neighbours' and dedup's exclude analysis
     peak_rss_mb_by_stage: dict[str, float] = field(default_factory=dict)
+    restarted: bool = False  # the workers were restarted between analysis and dedup
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    @property
+    def worker_peak_rss_mb(self) -> dict[str, float]:
+        """Each worker's largest peak over its processes."""
+        peaks: dict[str, float] = {}
+        for (name, _), (peak, _) in self.processes.items():
+            peaks[name] = max(peak, peaks.get(name, 0.0))
+        return peaks
+
+    @property
+    def worker_cpu_s(self) -> dict[str, float]:
+        """Each worker's CPU seconds, summed over its processes."""
+        cpu: dict[str, float] = {}
+        for (name, _), (_, seconds) in self.processes.items():
+            cpu[name] = cpu.get(name, 0.0) + seconds
+        return cpu
 
 
 # (stage, done, total): stage is analyze | dedup | assemble | export
@@ -97,7 +119,6 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     work = out / "_work"
     work.mkdir(parents=True, exist_ok=True)
     (out / manifest.RESULT).unlink(missing_ok=True)  # until this run finishes, there is no result to load
-    preload_spacy(client, model=settings.spacy_model, extract=settings.extract)
 
     # 1. plan
     began = time.perf_counter()
@@ -117,6 +138,8 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     todo = [p for p in parts if p.id not in done]
     options = AnalyzeOptions(settings.spacy_model, settings.extract, settings.max_input_bytes, settings.batch_size, only_thresholds(settings))
     progress("analyze", len(summaries), len(parts))
+    if todo:
+        preload_spacy(client, model=settings.spacy_model, extract=settings.extract)
     futures = client.map(analyze_partition, todo, work_dir=str(work), options=options, retries=RETRIES, pure=False)
     index = {f.key: p for f, p in zip(futures, todo)}
     for future in as_completed(futures):
@@ -135,8 +158,13 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
         if p.id in summaries:
             report.failures.extend(Failure(*f) for f in summaries[p.id].failures)
     report.words = sum(s.words for s in summaries.values())
+    report.peak_rss_mb_by_stage["analyze"] = _stage_peak(client, report)
     report.seconds["analyze"] = time.perf_counter() - began
-    report.peak_rss_mb_by_stage["analyze"] = max(client.run(peak_rss_mb).values(), default=0.0)
+    if todo and owns_workers(client):
+        began = time.perf_counter()
+        restart_without_spacy(client)
+        report.restarted = True
+        report.seconds["restart"] = time.perf_counter() - began
 
     # 3. dedup
     began = time.perf_counter()
@@ -145,7 +173,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     clear_decided(work)
     _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
     report.seconds["dedup"] = time.perf_counter() - began
-    report.peak_rss_mb_by_stage["dedup"] = max(client.run(peak_rss_mb).values(), default=0.0)
+    report.peak_rss_mb_by_stage["dedup"] = _stage_peak(client, report)
 
     # 4. assemble, 5. export
     began = time.perf_counter()
@@ -171,7 +199,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     for used in work.glob("assemble.db*"):  # the scratch store is as big as the corpus
         used.unlink()
     report.seconds["export"] = time.perf_counter() - began
-    report.worker_peak_rss_mb = client.run(peak_rss_mb)
+    _stage_peak(client, report)
     manifest.write_result(out, {"pinned": stored_values(settings), "partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
     return report
 
@@ -186,7 +214,7 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
-    report.peak_rss_mb_by_stage["neighbours"] = max(client.run(peak_rss_mb).values(), default=0.0)
+    report.peak_rss_mb_by_stage["neighbours"] = _stage_peak(client, report)
     # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
     # and one of them started last kept a worker busy alone at the end
     planned = plan_tasks(located, neighbours, owner_docs=owner_docs)
@@ -204,6 +232,21 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
         future.result()
         future.release()
         progress("dedup", i, len(planned))
+
+
+def _stage_peak(client, report: BatchReport) -> float:
+    """The largest worker peak now; each worker process's peak and CPU time kept in the
+    report under its worker's name, which a restarted worker keeps (not its address)."""
+    now = client.run(_process_usage).values()
+    for name, pid, peak, cpu in now:
+        report.processes[(name, pid)] = (peak, cpu)
+    return max((peak for _, _, peak, _ in now), default=0.0)
+
+
+def _process_usage(dask_worker) -> tuple[str, int, float, float]:
+    """(worker name, process id, peak RSS MB, CPU seconds) of the worker process it runs in."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return str(dask_worker.name), os.getpid(), peak_rss_mb(), usage.ru_utime + usage.ru_stime
 
 
 def _without_index(results: Iterable[AnalyzedDocument]) -> Iterator[AnalyzedDocument]:
