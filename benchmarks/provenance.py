@@ -14,7 +14,7 @@ through the sizes; at each one, in a fresh process with the store's default sett
    `update_provenance(store, [id])` is timed: median, p95, max in ms. The index lookups alone
    (stored fingerprints + exact keys + band keys) and `related_by_terms` are timed apart.
 2. index: SQLite file size (db + WAL), rows in sentence_bands, bytes per table from dbstat,
-   the probe process's peak RSS (ru_maxrss).
+   the probe process's own peak RSS (VmHWM).
 3. baseline: datasketch's `MinHashLSH` (threshold 0.5, 64 permutations, same shingles and
    seed) holding the MinHash of every indexed sentence in memory; its query time for the same
    probes' sentences and its memory (RSS growth while building). Capped at --baseline-max-gb.
@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -57,6 +56,7 @@ from _corpus import (
     with_url,
 )
 from wiretrail.thresholds import thresholds
+from wiretrail.batch.rss import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -272,7 +272,7 @@ def probe(db: str, size: int, n: int, probes_file: str) -> dict:
         "index": _index_stats(db, store._conn),
         "rss_mb": round(psutil.Process().memory_info().rss / 2**20),
         "rss_before_probes_mb": round(rss_before / 2**20),
-        "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_rss_mb()),  # VmHWM: its own, not a parent's (see batch/rss.py)
         "probes": rows,
     }
     store.close()
@@ -329,7 +329,7 @@ def copies(db: str, n_copies: int, budget_s: float, probes: int) -> dict:
         "batches": batches,
         "probes_after": _summarise(after),
         "index_after": _index_stats(db, store._conn),
-        "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_rss_mb()),  # VmHWM: its own, not a parent's (see batch/rss.py)
     }
     store.close()
     return result
@@ -385,7 +385,7 @@ def baseline(db: str, probes_file: str, max_gb: float) -> dict:
         "capped": capped,
         "build_seconds": round(build_s, 1),
         "memory_mb": round(rss_delta / 2**20),
-        "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_rss_mb()),  # VmHWM: its own, not a parent's (see batch/rss.py)
         "query_ms_800_words": _stats([r["query_ms"] for r in article]),
         "minhash_plus_query_ms_800_words": _stats([r["minhash_ms"] + r["query_ms"] for r in article]),
         "probes": rows,
@@ -443,7 +443,7 @@ def summary(result: dict) -> str:
         parts.append(
             f"{_label(r['size'])} sentences: median {m['median']} ms, p95 {m['p95']:.0f} ms per 800-word article "
             f"(index lookups alone {w['lookup_ms_800_words']['median']} ms); "
-            f"index {_fmt_bytes(w['index']['file_bytes'])} on disk, peak RSS {w['ru_maxrss_mb']} MB; baseline {base}"
+            f"index {_fmt_bytes(w['index']['file_bytes'])} on disk, peak RSS {w['peak_rss_mb']} MB; baseline {base}"
         )
     line = "provenance: " + " | ".join(parts)
     c = result.get("copies")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from wiretrail.extract.quotes import find_quotes
+from wiretrail.extract.quotes import SENTENCE_END, _Context, find_quotes
 from wiretrail.model import EntitySpan, QuoteMatch
 
 
@@ -296,3 +296,48 @@ def test_seed_quotes_have_the_right_speaker(gold: dict, seeds_dir) -> None:
         if not right:
             failures.append((case["text"], case["speaker"], [(q.text[:40], q.speaker) for q in hits]))
     assert not failures, failures
+
+
+# SENTENCE_END as it was written first, lookbehinds before the mark: the plain definition
+PLAIN_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\b[A-Z])[.!?][\"”’']*\s+(?=[A-Z“\"‘'])")
+
+
+def _scan(text: str, start: int, end: int, stop: int) -> int | None:
+    """The plain definition `_before` had: scan from `start` to `stop`, keep the last break
+    ending at or before `end`."""
+    found = None
+    for m in PLAIN_SENTENCE_END.finditer(text, start, stop):
+        if m.end() <= end:
+            found = m.end()
+    return found
+
+
+BREAKS = (
+    'Mr. Rutte said. "We will stay." Dr. Who spoke! ‘Yes’ she said. U.S. officials said: "No."\n'
+    'He said. "Then" \'again\'. Gen. Syrskyi? “Quote” ends.  Another one.\nA. B. Smith said so.'
+)
+
+
+@pytest.mark.parametrize("source", ["invented", "seeds"])
+def test_sentence_breaks_before_a_quote_are_the_scan_s(source, request):
+    """`_Context.last_sentence_end`, from one scan of the text, finds what scanning from each
+    quote's frame finds: at every start, and ending where a scan stopping at the opening mark
+    ends (a break right before the mark needs the mark for its lookahead)."""
+    if source == "invented":
+        texts = [BREAKS]
+    else:
+        seeds = request.getfixturevalue("seeds_dir")
+        texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())]
+    checked = 0
+    for text in texts:
+        assert [m.span() for m in SENTENCE_END.finditer(text)] == [m.span() for m in PLAIN_SENTENCE_END.finditer(text)]
+        ctx = _Context(text, [], [], [])
+        marks = [m.start() for m in re.finditer(r"[\"“‘']", text)] or [len(text)]
+        step = max(1, len(text) // 300)
+        for mark in marks[:: max(1, len(marks) // 60)]:
+            for start in range(max(0, mark - 3000), mark + 1, step):
+                assert ctx.last_sentence_end(start, mark - 1) == _scan(text, start, len(text), mark), (start, mark)
+                middle = (start + mark) // 2
+                assert ctx.last_sentence_end(start, min(middle, mark - 1)) == _scan(text, start, middle, mark), (start, mark)
+                checked += 1
+    assert checked > (100 if source == "invented" else 5_000)
