@@ -158,7 +158,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
         if p.id in summaries:
             report.failures.extend(Failure(*f) for f in summaries[p.id].failures)
     report.words = sum(s.words for s in summaries.values())
-    report.peak_rss_mb_by_stage["analyze"] = _stage_peak(client, report)
+    report.peak_rss_mb_by_stage["analyze"] = _sample_workers(client, report)
     report.seconds["analyze"] = time.perf_counter() - began
     if todo and owns_workers(client):
         began = time.perf_counter()
@@ -173,7 +173,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     clear_decided(work)
     _dedup(client, work, located, finished_ids, settings.batch_size, owner_docs, report, progress)
     report.seconds["dedup"] = time.perf_counter() - began
-    report.peak_rss_mb_by_stage["dedup"] = _stage_peak(client, report)
+    report.peak_rss_mb_by_stage["dedup"] = _sample_workers(client, report)
 
     # 4. assemble, 5. export
     began = time.perf_counter()
@@ -199,7 +199,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     for used in work.glob("assemble.db*"):  # the scratch store is as big as the corpus
         used.unlink()
     report.seconds["export"] = time.perf_counter() - began
-    _stage_peak(client, report)
+    _sample_workers(client, report)
     manifest.write_result(out, {"pinned": stored_values(settings), "partitions": finished_ids, "documents": report.documents, "links": report.links, "tables": report.tables})
     return report
 
@@ -214,7 +214,7 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
     ranks = {doc_id: rank for rank, (_, doc_id, _) in enumerate(located)}
     key_files = [str(keys_path(work, pid)) for pid in finished_ids]
     neighbours = neighbour_rows(client, key_files, ranks, batch_size=batch_size, owner_docs=owner_docs)
-    report.peak_rss_mb_by_stage["neighbours"] = _stage_peak(client, report)
+    report.peak_rss_mb_by_stage["neighbours"] = _sample_workers(client, report)
     # biggest first: a task's neighbours precede its owners, so the last tasks are the biggest,
     # and one of them started last kept a worker busy alone at the end
     planned = plan_tasks(located, neighbours, owner_docs=owner_docs)
@@ -234,9 +234,9 @@ def _dedup(client, work: Path, located, finished_ids, batch_size: int, owner_doc
         progress("dedup", i, len(planned))
 
 
-def _stage_peak(client, report: BatchReport) -> float:
-    """The largest worker peak now; each worker process's peak and CPU time kept in the
-    report under its worker's name, which a restarted worker keeps (not its address)."""
+def _sample_workers(client, report: BatchReport) -> float:
+    """Each worker process's peak RSS and CPU time so far, kept in the report under its
+    worker's name (which a restarted worker keeps, not its address); returns the largest peak."""
     now = client.run(_process_usage).values()
     for name, pid, peak, cpu in now:
         report.processes[(name, pid)] = (peak, cpu)

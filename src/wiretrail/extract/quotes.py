@@ -27,6 +27,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model import EntitySpan, QuoteMatch
 from ..thresholds import thresholds
@@ -258,8 +259,6 @@ class _Context:
         self.cue_subjects = self._cue_subjects()
         self.cs_starts = [m.start for m in self.cue_subjects]
         self.genders = self._genders()
-        self._break_starts: list[int] = []
-        self._break_ends: list[int] | None = None  # computed when a quote needs them
 
     def in_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self.q_starts, pos) - 1
@@ -278,12 +277,16 @@ class _Context:
         at or before `end` ends, if any: what scanning the text from `start` finds, from one
         scan of the text (a scan per quote from its paragraph's start went over long
         paragraphs again and again: 2.5% of ingest's CPU)."""
-        if self._break_ends is None:
-            breaks = [(m.start(), m.end()) for m in SENTENCE_END.finditer(self.text)]
-            self._break_starts, self._break_ends = [b for b, _ in breaks], [e for _, e in breaks]
-        first = bisect.bisect_left(self._break_starts, start)
-        last = bisect.bisect_right(self._break_ends, end) - 1
-        return self._break_ends[last] if last >= first else None
+        starts, ends = self._breaks
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_right(ends, end) - 1
+        return ends[last] if last >= first else None
+
+    @cached_property
+    def _breaks(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the text's sentence breaks, scanned when a quote first needs them."""
+        spans = [m.span() for m in SENTENCE_END.finditer(self.text)]
+        return [b for b, _ in spans], [e for _, e in spans]
 
     def entities_in(self, start: int, end: int) -> list[EntitySpan]:
         lo = bisect.bisect_left(self.e_starts, start)
