@@ -178,6 +178,38 @@ def test_load_into_an_empty_store_equals_ingest_and_twice_changes_nothing(single
         store.close()
 
 
+def test_stories_do_not_depend_on_how_many_units_a_story_pass_takes(single, batched, tmp_path, monkeypatch):
+    """A fresh load assigns stories in passes of STORY_PASS_UNITS units, ingest in passes of a
+    batch: units are assigned one by one in input order either way, so the stories are the same
+    (here documents written one a transaction, their units assigned once 10 have gathered,
+    against ingest's one pass of these seven documents)."""
+    from wiretrail.batch import merge
+
+    store_single, _ = single
+    out, _ = batched
+    passes: list[int] = []  # units in each pass
+    documents: list[int] = []  # documents they come from
+    real = merge.assign_units
+
+    def counted(store, units):
+        passes.append(len(units))
+        documents.append(len({u.key.split(":")[0] for u in units}))
+        return real(store, units)
+
+    monkeypatch.setattr(merge, "assign_units", counted)
+    monkeypatch.setattr(merge, "STORY_PASS_UNITS", 10)
+    store = open_store(tmp_path / "short-passes.db")
+    try:
+        load_batch(store, out, batch_size=1)
+        assert len(passes) >= 2 and all(n >= 10 for n in passes[:-1])
+        assert max(documents) > 1  # units waited across transactions
+        assert sum(passes) == len(store.story_tables.units()) > 10
+        assert store.story_tables.pending() == []
+        assert _store_tables(store) == _store_tables(store_single)
+    finally:
+        store.close()
+
+
 def test_each_dedup_task_writes_its_own_files_and_a_rerun_cut_otherwise_replaces_them(client, inputs, batched, tmp_path):
     """Matches and links go from the tasks to files, never through the client's memory; a
     rerun whose tasks are cut otherwise leaves no file of the earlier tasks behind."""

@@ -46,6 +46,7 @@ NOT_SETTINGS = {
     "batch/partitions.py:SPLIT_BYTES": "partition size",
     "batch/tables.py:ROWS_PER_FILE": "rows per Parquet file",
     "batch/merge.py:PROVENANCE_ROWS": "rows per provenance transaction of a load",
+    "batch/merge.py:STORY_PASS_UNITS": "story units per pass of a fresh load (same stories at any size)",
     "batch/dedup.py:OVER": "marker in a column of document numbers",
     "batch/run.py:RETRIES": "task retries",
     "extract/gazetteer.py:STALE_CACHE_DAYS": "cache housekeeping",

@@ -1,7 +1,8 @@
 """Bringing a batch result into a store (`wiretrail load`), through the `Store` protocol only.
 
     - an empty store takes the result as the batch decided it: documents written in input
-      order with the story pass after each batch (as ingest does), then the matches and links
+      order, their segments assigned to stories in input order in passes of STORY_PASS_UNITS
+      (ingest makes a pass per batch: the same stories), then the matches and links
       the global dedup decided, streamed from its files in chunks
     - a store that already holds documents gets the new ones the way ingest adds them
       (`pipeline.store_results`): each batch matched against everything stored, links and
@@ -21,7 +22,8 @@ from pathlib import Path
 from ..model import AnalyzedDocument, Failure, Link, SentenceMatch
 from ..report.export import link_from_record
 from ..pipeline import IngestReport, pin_stored_values, resume_provenance, store_results
-from ..stories.update import resume_stories, update_stories
+from ..stories.features import StoryFeatures
+from ..stories.update import assign_units, resume_stories, story_units
 from .dedup import decided_matches
 from .manifest import read_result
 from .results import ordered_results
@@ -48,6 +50,9 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 PROVENANCE_ROWS = 50_000  # matches or links written per transaction: a batch's provenance is
 # streamed from its files, never held whole (millions of matches at 20,000 documents)
+STORY_PASS_UNITS = 1_000  # story units assigned per pass when a result is written fresh: a
+# pass writes every story it changed, and the big stories change in every pass (units are
+# assigned one by one in input order, so the stories are the same for any pass size)
 
 
 def write_fresh(
@@ -61,22 +66,28 @@ def write_fresh(
     progress: LoadProgress | None = None,
 ) -> LoadReport:
     """Write a batch's documents and its decided provenance into a store that holds none of
-    them; stories are assigned batch by batch in input order, as ingest assigns them. Matches
+    them; stories are assigned in input order, as ingest assigns them (in passes of
+    STORY_PASS_UNITS units: the same stories as ingest's passes of a batch each). Matches
     and links are written in chunks; the documents leave the pending list only with the last,
     so a load stopped halfway leaves them pending and the next load matches them again."""
     report = LoadReport(failures=list(failures))
     added: list[str] = []
     pending_failures = list(failures)
+    units: list[StoryFeatures] = []  # written, waiting in the store's queue for the next pass
     for chunk in _chunks(results, batch_size):
         written = store.write_batch(chunk, pending_failures)
         pending_failures = []
         new = set(written.added_ids)
         added.extend(written.added_ids)
-        update_stories(store, [d for d in chunk if d.document.id in new])
+        units.extend(story_units([d for d in chunk if d.document.id in new]))
+        if len(units) >= STORY_PASS_UNITS:
+            assign_units(store, units)
+            units = []
         report.added += written.added
         report.existing += written.existing
         if progress:
             progress(report)
+    assign_units(store, units)
     if pending_failures:
         store.write_batch([], pending_failures)
     for chunk in _chunks(matches, PROVENANCE_ROWS):

@@ -38,13 +38,12 @@ def _clusterer(store: Store) -> StoryClusterer:
 
 def update_stories(store: Store, documents: Sequence[AnalyzedDocument]) -> int:
     """Cluster the segments of `documents` (those with extraction); returns units assigned."""
-    units = [
-        f
-        for doc in documents
-        if doc.extraction is not None
-        for f in (doc.story_features or segment_features(doc))
-    ]
-    return assign_units(store, units)
+    return assign_units(store, story_units(documents))
+
+
+def story_units(documents: Sequence[AnalyzedDocument]) -> list[StoryFeatures]:
+    """The units `update_stories` clusters: a segment of each document with extraction."""
+    return [f for doc in documents if doc.extraction is not None for f in (doc.story_features or segment_features(doc))]
 
 
 def resume_stories(store: Store) -> int:
