@@ -23,7 +23,8 @@ from wiretrail.model import (
     SharedSpan,
     Timestamp,
 )
-from wiretrail.store import DocumentQuery, open_store
+from wiretrail.store import DocumentQuery, SQLiteStore, open_store
+from wiretrail.store.sqlite import SCRATCH_CACHE_MB
 from wiretrail.store.migrations import LATEST_VERSION
 from wiretrail.store.story_rows import StoryUpdate
 
@@ -87,6 +88,21 @@ def test_a_failing_batch_leaves_the_store_as_it_was(store_db):
             store.write_batch([good, bad], [Failure("x", "read", "y")])
         assert store.known_ids(["keep", "new", "broken"]) == {"keep"}
         assert store.counts().failures == 0 and store.counts().sentences == 2
+
+
+def test_a_scratch_store_writes_no_journal_file_and_still_rolls_back_a_failed_batch(tmp_path):
+    path = tmp_path / "scratch.db"
+    with SQLiteStore(path, scratch=True) as store:
+        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
+        assert store._conn.execute("PRAGMA cache_size").fetchone()[0] == -SCRATCH_CACHE_MB * 1024
+        store.write_batch([_analyzed("keep")])
+        bad = _analyzed("broken")
+        bad = AnalyzedDocument(bad.document, bad.segments, (bad.sentences[0], bad.sentences[0]))
+        with pytest.raises(StoreError, match="nothing changed"):
+            store.write_batch([_analyzed("new"), bad])
+        assert store.known_ids(["keep", "new", "broken"]) == {"keep"}
+        assert store.sentences("keep") == list(_analyzed("keep").sentences)
+        assert not list(tmp_path.glob("scratch.db-*"))  # no -wal, -shm or -journal beside it
 
 
 def test_documents_filter_by_date_and_kind(store_db):

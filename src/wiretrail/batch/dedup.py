@@ -48,7 +48,7 @@ import pyarrow.parquet as pq
 from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
 from ..report.export import link_from_record, link_record
-from ..store import open_store
+from ..store import SQLiteStore
 from ..store.base import CANDIDATES_PER_KEY
 from ..thresholds import DEFAULT, Thresholds, thresholds, using
 from .analyze import keys_path
@@ -242,7 +242,7 @@ def _decide(members: Sequence[Member], *, task: int, work_dir: str, docs_per_bat
     read = 0
     wanted = _owner_keys(Path(work_dir), [m for m in ordered if m.owner])
     with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp, _DecidedWriter(Path(work_dir), task) as out:
-        store = open_store(Path(tmp) / "scratch.db")
+        store = SQLiteStore(Path(tmp) / "scratch.db", scratch=True)
         try:
             in_order = (d if d.document.id in owned else index_keys_in(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
             for _, batch in groupby(in_order, key=lambda doc: rank[doc.document.id] // docs_per_batch):  # ingest's batches

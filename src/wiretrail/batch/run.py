@@ -25,7 +25,7 @@ from ..model import AnalyzedDocument, Failure
 from ..report.export import tables as export_tables
 from ..settings import Settings
 from ..thresholds import only_thresholds, stored_values, thresholds, using
-from ..store import open_store
+from ..store import SQLiteStore
 from . import manifest
 from .analyze import AnalyzeOptions, PartitionSummary, analyze_partition, keys_path
 from .cluster import close_client, open_client, owns_workers, preload_spacy, restart_without_spacy
@@ -181,7 +181,7 @@ def _run(client, inputs, out: Path, settings: Settings, progress: BatchProgress,
     scratch = work / "assemble.db"
     for stale in work.glob("assemble.db*"):
         stale.unlink()
-    store = open_store(scratch)
+    store = SQLiteStore(scratch, scratch=True)  # read here only, deleted after the export
     try:
         # no sentence matches: no export table reads them (`wiretrail load` reads the dedup
         # step's files), and writing them was a sixth of this serial stage (4.9M rows, 77 s

@@ -18,16 +18,25 @@ from .migrations import SQLITE
 from .sql import SQLStore
 
 BUSY_TIMEOUT_S = 30.0  # wait this long for another writer before failing: ingests are batched
+SCRATCH_CACHE_MB = 256  # page cache of a scratch store (SQLite's default is 2 MB): a dedup task
+# inserts millions of index rows at random keys, which a small cache turns into page reads and
+# spills; on a 10,000-member task of generated documents, 256 MB and no journal file took the
+# task from 348 to 265 s for ~260 MB more memory
 
 
 class SQLiteStore(SQLStore):
-    """`Store` on a SQLite file; `":memory:"` gives a private in-memory store for tests."""
+    """`Store` on a SQLite file; `":memory:"` gives a private in-memory store for tests.
+
+    A `scratch` store is one only its writer reads and that is deleted when the work is done
+    (a batch dedup task's, the batch assembly's): its rollback journal stays in memory, nothing
+    is synced to disk and its page cache is SCRATCH_CACHE_MB. A failed batch still rolls back;
+    a crash may leave the file corrupt, which is why only throwaway stores are opened so."""
 
     backend = SQLITE
     index_sql = search.SQLITE_INDEX
     db_errors = (sqlite3.DatabaseError,)
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, scratch: bool = False) -> None:
         self.path = self.name = str(path)
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
@@ -39,7 +48,11 @@ class SQLiteStore(SQLStore):
             )
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
+            if scratch:
+                self._conn.execute("PRAGMA journal_mode = MEMORY")
+                self._conn.execute("PRAGMA synchronous = OFF")
+                self._conn.execute(f"PRAGMA cache_size = {-SCRATCH_CACHE_MB * 1024}")  # negative: KiB
+            elif self.path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
