@@ -55,6 +55,13 @@ def _analyzed(doc_id: str = "d1", text: str = TEXT, published: datetime | None =
     return AnalyzedDocument(doc, (seg,), sents)
 
 
+def _broken() -> AnalyzedDocument:
+    """A document whose two sentences share an index: it violates the primary key half way
+    through a batch."""
+    bad = _analyzed("broken")
+    return AnalyzedDocument(bad.document, bad.segments, (bad.sentences[0], bad.sentences[0]))
+
+
 def test_round_trip_keeps_every_field(store_db):
     original = _analyzed()
     with open_store(store_db) as store:
@@ -80,12 +87,8 @@ def test_same_document_twice_changes_nothing(store_db):
 def test_a_failing_batch_leaves_the_store_as_it_was(store_db):
     with open_store(store_db) as store:
         store.write_batch([_analyzed("keep")])
-        good, bad = _analyzed("new"), _analyzed("broken")
-        # two sentences with the same index violate the primary key half way through the batch
-        dup = bad.sentences[0]
-        bad = AnalyzedDocument(bad.document, bad.segments, (dup, dup))
         with pytest.raises(StoreError, match="nothing changed"):
-            store.write_batch([good, bad], [Failure("x", "read", "y")])
+            store.write_batch([_analyzed("new"), _broken()], [Failure("x", "read", "y")])
         assert store.known_ids(["keep", "new", "broken"]) == {"keep"}
         assert store.counts().failures == 0 and store.counts().sentences == 2
 
@@ -96,10 +99,8 @@ def test_a_scratch_store_writes_no_journal_file_and_still_rolls_back_a_failed_ba
         assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
         assert store._conn.execute("PRAGMA cache_size").fetchone()[0] == -SCRATCH_CACHE_MB * 1024
         store.write_batch([_analyzed("keep")])
-        bad = _analyzed("broken")
-        bad = AnalyzedDocument(bad.document, bad.segments, (bad.sentences[0], bad.sentences[0]))
         with pytest.raises(StoreError, match="nothing changed"):
-            store.write_batch([_analyzed("new"), bad])
+            store.write_batch([_analyzed("new"), _broken()])
         assert store.known_ids(["keep", "new", "broken"]) == {"keep"}
         assert store.sentences("keep") == list(_analyzed("keep").sentences)
         assert not list(tmp_path.glob("scratch.db-*"))  # no -wal, -shm or -journal beside it
