@@ -56,7 +56,7 @@ POSTGRES_INDEX = (  # title weighted 'C', body 'A': the ranking below gives 'C' 
     f"setweight(to_tsvector('english', substr(d.text, s.start_char + 1, LEAST(s.end_char - s.start_char, {INDEXED_CHARS}))), 'A') "
     "FROM segments AS s JOIN documents AS d ON d.id = s.doc_id"
 )
-ONE_DOCUMENT = " WHERE s.doc_id = ?"
+SOME_DOCUMENTS = " WHERE s.doc_id IN ({})"
 
 # -- searching ----------------------------------------------------------------------------------
 

@@ -183,6 +183,7 @@ class SQLStore:
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 if added:  # failures alone change no report
+                    self._index_for_search(conn, added)
                     self._bump_version(conn)
                 conn.executemany(
                     f"INSERT INTO failures ({', '.join(rows.FAILURE_COLUMNS)}) "
@@ -193,6 +194,15 @@ class SQLStore:
             raise StoreError(f"store {self.name}: batch not written, nothing changed: {exc}") from exc
         return WriteResult(tuple(added), existing, n_segments, n_sentences, len(failures))
 
+    def _index_for_search(self, conn: Any, doc_ids: Sequence[str]) -> None:
+        """Index the segments of a batch's documents, after everything else the batch writes: on
+        SQLite, every statement run after the full-text table was written in a transaction
+        makes it flush its pending terms: indexed document by document, 4,096 generated
+        documents took 24.6 s to write in batches of 64, indexed last 17.9 s."""
+        for i in range(0, len(doc_ids), ID_LOOKUP_CHUNK):
+            chunk = doc_ids[i : i + ID_LOOKUP_CHUNK]
+            conn.execute(self.index_sql + search.SOME_DOCUMENTS.format(placeholders(len(chunk))), chunk)
+
     def _write_document(self, conn: Any, analyzed: AnalyzedDocument, seq: int) -> None:
         """Everything of a document new to the store but its `documents` row (numbered `seq`)."""
         doc = analyzed.document
@@ -201,7 +211,6 @@ class SQLStore:
             f"VALUES ({placeholders(len(rows.SEGMENT_COLUMNS))})",
             [rows.segment_row(s) for s in analyzed.segments],
         )
-        conn.execute(self.index_sql + search.ONE_DOCUMENT, (doc.id,))
         conn.executemany(
             f"INSERT INTO sentences ({', '.join(rows.SENTENCE_COLUMNS)}) "
             f"VALUES ({placeholders(len(rows.SENTENCE_COLUMNS))})",
