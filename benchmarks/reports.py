@@ -12,7 +12,7 @@ whole corpus must cost. The target is under 1 second for each report.
 
 Seconds are wall-clock; CPU seconds (this process's) are printed beside them, since on a shared
 machine the wall clock also counts waiting for a core (the load average is printed too). Reports
-build with Python's cyclic collector paused (`wiretrail.report.gc_pause`); `--collect` builds
+build with Python's cyclic collector paused (`wiretrail.gc_pause`); `--collect` builds
 them with it running, as before, to show what the pause saves.
 """
 
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--collect", action="store_true", help="build with the cyclic collector running (no pause)")
     args = parser.parse_args()
     if args.collect:
-        import wiretrail.report.gc_pause as gc_pause
+        import wiretrail.gc_pause as gc_pause
 
         gc_pause.collection_paused = contextlib.nullcontext
 

@@ -210,6 +210,41 @@ def test_stories_do_not_depend_on_how_many_units_a_story_pass_takes(single, batc
         store.close()
 
 
+def test_a_fresh_load_writes_and_assigns_stories_with_the_collector_paused(single, batched, tmp_path, monkeypatch):
+    """Full collections walked the story state in the middle of the serial assembly: a fresh
+    load runs with the cyclic collector paused and leaves it as it found it, stories unchanged."""
+    import gc
+
+    from wiretrail.batch import merge
+
+    store_single, _ = single
+    out, _ = batched
+    enabled: list[bool] = []  # at each write and each story pass
+    real_assign = merge.assign_units
+
+    def assign(store, units):
+        enabled.append(gc.isenabled())
+        return real_assign(store, units)
+
+    monkeypatch.setattr(merge, "assign_units", assign)
+    monkeypatch.setattr(merge, "STORY_PASS_UNITS", 10)
+    store = open_store(tmp_path / "paused.db")
+    real_write = store.write_batch
+
+    def write(docs, failures=()):
+        enabled.append(gc.isenabled())
+        return real_write(docs, failures)
+
+    monkeypatch.setattr(store, "write_batch", write)
+    try:
+        load_batch(store, out, batch_size=1)
+        assert gc.isenabled()
+        assert len(enabled) > 7 and not any(enabled)
+        assert _store_tables(store) == _store_tables(store_single)
+    finally:
+        store.close()
+
+
 def test_each_dedup_task_writes_its_own_files_and_a_rerun_cut_otherwise_replaces_them(client, inputs, batched, tmp_path):
     """Matches and links go from the tasks to files, never through the client's memory; a
     rerun whose tasks are cut otherwise leaves no file of the earlier tasks behind."""

@@ -124,7 +124,7 @@ def test_the_briefing_reads_quotes_until_its_page_is_full(store):
 def test_collection_is_paused_while_reports_build_and_restored_after():
     import gc
 
-    from wiretrail.report.gc_pause import collection_paused
+    from wiretrail.gc_pause import collection_paused
 
     assert gc.isenabled()
     with collection_paused():

@@ -27,7 +27,7 @@ from ..store.facts import FactQuery
 from ..thresholds import thresholds
 from .cache import REPORTS
 from .figure_table import FigureGroup, top_conflicts
-from .gc_pause import without_collection
+from ..gc_pause import without_collection
 from .stories import stories
 from .timeline import TimelineQuery, TimelineRow, timeline
 

@@ -25,7 +25,7 @@ from ..store.base import Store
 from ..store.facts import FactQuery
 from ..thresholds import thresholds
 from .cache import REPORTS
-from .gc_pause import without_collection
+from ..gc_pause import without_collection
 
 FIGURE_TABLE = "figure-table"  # the report cache's name for these results
 PREPOSITIONS = frozenset("in at to from of on for into near".split())

@@ -22,7 +22,7 @@ from ..store.base import Store
 from ..store.facts import FactQuery
 from ..thresholds import Thresholds, thresholds
 from .cache import REPORTS, thresholds_key
-from .gc_pause import without_collection
+from ..gc_pause import without_collection
 
 # When two reports are one event is decided by the `report_*` settings (wiretrail/thresholds.py).
 # A sentence's terms are a pure function of its text, so they are kept across timelines (the API
