@@ -49,6 +49,7 @@ NOT_SETTINGS = {
     "batch/merge.py:STORY_PASS_UNITS": "story units per pass of a fresh load (same stories at any size)",
     "batch/dedup.py:OVER": "marker in a column of document numbers",
     "batch/run.py:RETRIES": "task retries",
+    "batch/cluster.py:RESTART_TIMEOUT_S": "how long a worker restart may take before new workers replace it",
     "extract/gazetteer.py:STALE_CACHE_DAYS": "cache housekeeping",
     "report/cache.py:MAX_ENTRIES": "report cache size",
     "report/cache.py:REFRESH_WORKERS": "background recomputes at once",

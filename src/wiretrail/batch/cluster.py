@@ -13,6 +13,9 @@ from ..errors import ConfigError
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'wiretrail[dask]'"
+# How long a worker restart may take: a worker that held spaCy takes a few seconds to go; a
+# normal restart of two workers takes under one
+RESTART_TIMEOUT_S = 60.0
 
 
 def require_dask() -> None:
@@ -63,12 +66,34 @@ def owns_workers(client) -> bool:
     return client.cluster is not None
 
 
-def restart_without_spacy(client) -> None:
+def restart_without_spacy(client, *, timeout: float = RESTART_TIMEOUT_S) -> None:
     """Restart every worker with the spaCy preload unregistered. What follows analysis (the
     key shuffle, the dedup tasks) needs no spaCy, and a worker keeps what analysis grew it to
     (~800 MB at 20,000 generated documents: the models, and what the allocator holds on to)
-    under the neighbour step's own peak: on one worker the two together went past 1.5 GB."""
+    under the neighbour step's own peak: on one worker the two together went past 1.5 GB.
+
+    A nanny now and then closes for good instead of restarting its worker (dask/distributed
+    #7312; here about one restart in twenty), and `restart` times out with no workers left, so
+    that the next step would wait for ever: the cluster's own workers are then started anew."""
     from .plugin import SpacyPreload
 
     client.unregister_worker_plugin(SpacyPreload.name)
-    client.restart()
+    try:
+        client.restart(timeout=timeout)
+    except TimeoutError as error:
+        log.warning("restarting the workers failed (%s); starting new ones", error)
+        replace_lost_workers(client, timeout=timeout)
+
+
+def replace_lost_workers(client, *, timeout: float = RESTART_TIMEOUT_S) -> None:
+    """Start again each worker of this process's cluster that the scheduler no longer lists,
+    and wait for all of them. The cluster keeps every worker's spec: dropping a lost worker's
+    nanny (the cluster itself would only after `lost-worker-timeout`) and scaling to the
+    cluster's own size reopens what is missing, and nothing more."""
+    cluster = client.cluster
+    connected = {worker["name"] for worker in client.scheduler_info()["workers"].values()}
+    for name in [name for name in cluster.workers if name not in connected]:
+        cluster.sync(cluster.workers.pop(name).close)
+    wanted = len(cluster.worker_spec)
+    cluster.scale(wanted)
+    client.wait_for_workers(wanted, timeout=timeout)
