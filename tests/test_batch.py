@@ -124,6 +124,37 @@ def test_workers_are_restarted_without_spacy_after_analysis(client, batched):
     assert all("wiretrail-spacy" not in names for names in plugins.values())
 
 
+def test_workers_a_failed_restart_closed_for_good_are_started_anew(monkeypatch):
+    """A nanny can close for good instead of restarting its worker (dask/distributed #7312),
+    and the restart then times out with no workers: the batch's own cluster gets its workers
+    back, without spaCy, instead of the next step waiting for ever on none."""
+    import time
+
+    from wiretrail.batch.cluster import preload_spacy, restart_without_spacy
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    with Client(cluster) as c:
+        preload_spacy(c, model=Settings().spacy_model, extract=False)
+        before = set(c.scheduler_info()["workers"])
+
+        def nannies_close_for_good(timeout):
+            for nanny in list(cluster.workers.values()):
+                cluster.sync(nanny.close)
+            while c.scheduler_info()["workers"]:
+                time.sleep(0.05)
+            raise TimeoutError(f"Waited for 2 worker(s) to reconnect after restarting but, after {timeout}s, 2 have not returned.")
+
+        monkeypatch.setattr(c, "restart", nannies_close_for_good)
+        restart_without_spacy(c, timeout=30)
+        workers = c.scheduler_info()["workers"]
+        assert len(workers) == 2 and not set(workers) & before
+        assert sorted(w["name"] for w in workers.values()) == [0, 1]
+        assert c.submit(sum, [1, 2], pure=False).result(timeout=30) == 3
+        plugins = c.run(lambda dask_worker: sorted(dask_worker.plugins))
+        assert all("wiretrail-spacy" not in names for names in plugins.values())
+    cluster.close()
+
+
 def test_a_bad_input_is_reported_not_fatal(batched):
     out, report = batched
     reasons = {f.source.rsplit("/", 1)[-1]: f.error for f in report.failures}
@@ -243,6 +274,47 @@ def test_a_fresh_load_writes_and_assigns_stories_with_the_collector_paused(singl
         assert _store_tables(store) == _store_tables(store_single)
     finally:
         store.close()
+
+
+def test_a_dedup_task_runs_with_the_collector_paused_and_collects_after_each_batch_of_owners(batched, tmp_path, monkeypatch):
+    """Collections walked what a dedup task had read and cached, a fifth of its time: the task
+    runs with the collector paused, collects once after each batch of owners it matched (when
+    that batch's garbage is unreachable), leaves the collector as it found it, same links."""
+    import gc
+
+    from wiretrail.batch import dedup
+    from wiretrail.batch.results import document_order
+    from wiretrail.thresholds import only_thresholds
+
+    out, _ = batched
+    work = tmp_path / "_work"
+    shutil.copytree(out / "_work", work)
+    located = list(document_order(work, manifest.read_result(out)["partitions"]))
+    (members,) = dedup.plan_tasks(located, [], owner_docs=len(located))  # one task owns them all
+    events: list[tuple] = []
+    real_provenance = dedup.update_provenance
+
+    def provenance(store, doc_ids):
+        events.append(("match", gc.isenabled()))
+        return real_provenance(store, doc_ids)
+
+    def collection(phase, info):
+        if phase == "start":
+            events.append(("collect", info["generation"]))
+
+    monkeypatch.setattr(dedup, "update_provenance", provenance)
+    gc.callbacks.append(collection)
+    try:
+        decided = dedup.decide(members, 99, work_dir=str(work), docs_per_batch=2, thresholds=only_thresholds(ONE_PROCESS))
+    finally:
+        gc.callbacks.remove(collection)
+    assert gc.isenabled()
+    matched = [e for e in events if e[0] == "match"]
+    assert len(matched) >= 4 and events == [e for m in matched for e in (m, ("collect", 2))]
+    _, links_file = dedup.decided_paths(work, 99)
+    pairs = {(r["from_doc"], r["to_doc"]) for r in pq.read_table(links_file).to_pylist()}
+    assert decided.links == len(pairs) > 0
+    assert pairs == {(r["from_doc"], r["to_doc"]) for r in pq.read_table(out / "links").to_pylist()}
 
 
 def test_each_dedup_task_writes_its_own_files_and_a_rerun_cut_otherwise_replaces_them(client, inputs, batched, tmp_path):

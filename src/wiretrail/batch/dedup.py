@@ -36,6 +36,7 @@ documents carry the other sentence's exact text among the task's documents only 
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -45,6 +46,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..gc_pause import collection_paused
 from ..model import AnalyzedDocument, Link, SentenceMatch
 from ..provenance import update_provenance
 from ..report.export import link_from_record, link_record
@@ -241,7 +243,10 @@ def _decide(members: Sequence[Member], *, task: int, work_dir: str, docs_per_bat
     rank = {m.doc_id: m.rank for m in ordered}
     read = 0
     wanted = _owner_keys(Path(work_dir), [m for m in ordered if m.owner])
-    with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp, _DecidedWriter(Path(work_dir), task) as out:
+    # The cyclic collector is paused (it took a fifth of a task walking the read documents and
+    # the provenance caches) and run once after each batch of owners, when a batch's garbage is
+    # all unreachable: a 10,000-member task took 160 s instead of 256-270, at the same peak
+    with tempfile.TemporaryDirectory(prefix="wiretrail-dedup-") as tmp, _DecidedWriter(Path(work_dir), task) as out, collection_paused():
         store = SQLiteStore(Path(tmp) / "scratch.db", scratch=True)
         try:
             in_order = (d if d.document.id in owned else index_keys_in(d, wanted) for d in _results_in_order(Path(work_dir), ordered))
@@ -250,9 +255,11 @@ def _decide(members: Sequence[Member], *, task: int, work_dir: str, docs_per_bat
                 read += len(docs)
                 written = store.write_batch(docs)
                 new_owners = [d for d in written.added_ids if d in owned]
+                del docs, written
                 if new_owners:
                     update_provenance(store, new_owners)
                     out.add(*_decided_now(store, new_owners, rank))
+                    gc.collect()
         finally:
             store.close()
     return Decided(task, out.matches, out.links, len(owned), read)
