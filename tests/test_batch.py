@@ -132,8 +132,7 @@ def test_workers_a_failed_restart_closed_for_good_are_started_anew(monkeypatch):
 
     from wiretrail.batch.cluster import preload_spacy, restart_without_spacy
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
-    with Client(cluster) as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as c:
         preload_spacy(c, model=Settings().spacy_model, extract=False)
         before = set(c.scheduler_info()["workers"])
 
@@ -152,7 +151,6 @@ def test_workers_a_failed_restart_closed_for_good_are_started_anew(monkeypatch):
         assert c.submit(sum, [1, 2], pure=False).result(timeout=30) == 3
         plugins = c.run(lambda dask_worker: sorted(dask_worker.plugins))
         assert all("wiretrail-spacy" not in names for names in plugins.values())
-    cluster.close()
 
 
 def test_a_bad_input_is_reported_not_fatal(batched):
