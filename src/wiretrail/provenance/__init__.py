@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from time import perf_counter
 
 from ..model import Link, Relation, SentenceMatch, SharedSpan
 from .links import group_by_pair, link_pair
@@ -31,6 +32,7 @@ __all__ = ["ProvenanceUpdate", "update_provenance"]
 class ProvenanceUpdate:
     matches: int
     links: tuple[Link, ...]
+    seconds: tuple[tuple[str, float], ...] = ()  # wall time of each stage, in order: match, links, passages, rewrites, write
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -40,11 +42,13 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     """Match `doc_ids` against the store and rewrite the links of the pairs they touch."""
     cache = TextCache(store)
+    clock = _StageClock()
     # 1. lexical matches
     new = []
     for doc_id in doc_ids:
         new.extend(match_document(store, doc_id, cache))
     new = sorted(set(new), key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b))
+    clock.lap("match")
     # 2. links from all matches of each touched pair (every pair has a new document on one
     # side, so the stored matches of the new documents are all the stored matches of the pairs)
     groups = group_by_pair(new)
@@ -52,11 +56,13 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
     for doc_id in doc_ids:
         for m in store.sentence_matches(doc_id):
             stored[_pair(m.doc_a, m.doc_b)].add(m)
+    cache.prefetch(d for pair in groups for d in pair)
     cache.prefetch_stock(a for a, _ in groups)
     by_pair: dict[tuple[str, str], Link | None] = {}
     for (a, b), pair_new in sorted(groups.items()):
         every = stored.get((a, b), set()) | set(pair_new)
         by_pair[(a, b)] = link_pair(store, a, b, sorted(every, key=lambda m: (m.doc_a, m.sent_a, m.doc_b, m.sent_b)), cache)
+    clock.lap("links")
     # links stored before this batch (this function writes its own only at the end)
     stored_links = {doc_id: store.links(doc_id) for doc_id in doc_ids}
     # 3. passages reused inside differently worded sentences, for pairs sentences did not link
@@ -67,6 +73,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
             if by_pair.get(key) is not None or (key not in by_pair and other in linked):
                 continue
             by_pair[key] = passage_link(cache, doc_id, other, seeds)
+    clock.lap("passages")
     # 4. rewrites among related documents
     t = thresholds()
     for doc_id in doc_ids:
@@ -89,9 +96,24 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
                         shared = tuple(SharedSpan(s.to_start, s.to_end, s.from_start, s.from_end) for s in shared)
                     rewrite = Link(rewrite.from_doc, rewrite.to_doc, rewrite.relation, rewrite.score, rewrite.first, shared)
                 by_pair[key] = rewrite
+    clock.lap("rewrites")
     links = [link for link in by_pair.values() if link is not None]
     store.write_provenance(new, links, by_pair.keys(), done=doc_ids)
-    return ProvenanceUpdate(len(new), tuple(links))
+    clock.lap("write")
+    return ProvenanceUpdate(len(new), tuple(links), tuple(clock.laps))
+
+
+class _StageClock:
+    """Wall time of each stage, so a benchmark can tell matching from the rest."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._last = perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = perf_counter()
+        self.laps.append((stage, now - self._last))
+        self._last = now
 
 
 def _first(cache: TextCache, a: str, b: str) -> str | None:

@@ -43,6 +43,12 @@ class TextCache:
             self.docs[doc_id] = (doc, sentences, segments)
         return self.docs[doc_id]
 
+    def prefetch(self, doc_ids: Iterable[str]) -> None:
+        """Read the documents not read yet in one go (three queries instead of three each)."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self.docs]
+        for doc_id, (doc, sentences, segments) in self.store.read_documents(todo).items():
+            self.docs[doc_id] = (doc, sentences, {s.index: s for s in segments})
+
     def sentence_keys(self, doc_id: str) -> list[SentenceFingerprint]:
         """A document's fingerprints without their band keys (word counts and exact keys)."""
         if doc_id not in self.keys:
@@ -67,6 +73,10 @@ class TextCache:
         todo = [d for d in dict.fromkeys(doc_ids) if d not in self.stock]
         if not todo:
             return
+        missing = [d for d in todo if d not in self.keys]
+        if missing:
+            found = self.store.sentence_keys_of(missing)
+            self.keys.update({d: found.get(d, []) for d in missing})
         prints = {d: self.sentence_keys(d) for d in todo}
         counts = self.store.exact_key_documents([f.exact for d in todo for f in prints[d] if f.n_tokens])
         limit = thresholds().provenance_stock_sentence_docs
@@ -143,6 +153,7 @@ def match_document(store, doc_id: str, cache: TextCache) -> list[SentenceMatch]:
     probes = [(key, f.sentence_index) for f in prints if exact_count[f.sentence_index] < MAX_MATCHES_PER_SENTENCE for key in f.bands]
     band_pairs = {pair for pair in store.band_matches(probes) if pair not in found}
 
+    cache.prefetch([doc_id, *sorted({other for _, other, _ in band_pairs})])
     per_sentence: dict[int, int] = defaultdict(int)
     for idx, other, other_idx in sorted(found):
         per_sentence[idx] += 1

@@ -527,6 +527,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         postgres_only=(PG_ROWID.format(table="cluster_stories"),),
     ),
+    Migration(
+        18,
+        "how many documents carry each salient term, so the rewrite-candidate search reads "
+        "a document's rare terms first and the commonest (in most documents) only for the few "
+        "documents still in the running; filled from the terms already stored",
+        (
+            """CREATE TABLE term_df (
+                term_key {BIGINT} PRIMARY KEY,
+                n {BIGINT} NOT NULL
+            )""",
+            "INSERT INTO term_df (term_key, n) SELECT term_key, COUNT(*) FROM doc_terms GROUP BY term_key",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -9,12 +9,15 @@ the two backends cannot drift apart.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any, ClassVar, Self
 
 from ..errors import SchemaVersionError, StoreError
@@ -42,6 +45,9 @@ log = logging.getLogger(__name__)
 
 LISTING_COLUMNS = ", ".join(c for c in rows.DOCUMENT_COLUMNS if c != "text")  # all but the text
 ID_LOOKUP_CHUNK = 500  # ids per `IN (...)` query, under SQLite's bound-parameter limit
+RELATED_LOOKUP_COST = 32  # reading one posting row costs ~1/32 of looking a (term, document)
+# pair up (measured on a 1M-sentence store): a common term is looked up for the documents left
+# when they number fewer than its postings / 32, else its postings are read and filtered
 SEQ_IDS_KEPT = 200_000  # document numbers whose ids a store object keeps (~30 MB)
 
 
@@ -166,6 +172,7 @@ class SQLStore:
             with self._transaction() as conn:
                 # documents are numbered in the order they are stored (under the write lock)
                 seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0]
+                term_counts: Counter[int] = Counter()
                 for analyzed in documents:
                     doc = analyzed.document
                     cursor = conn.execute(
@@ -180,9 +187,17 @@ class SQLStore:
                     seq += 1
                     added.append(doc.id)
                     self._write_document(conn, analyzed, seq)
+                    term_counts.update(set(analyzed.terms))
                     n_segments += len(analyzed.segments)
                     n_sentences += len(analyzed.sentences)
                 if added:  # failures alone change no report
+                    # one upsert per term and batch, in key order: concurrent batches on
+                    # PostgreSQL lock the rows they share in the same order (no deadlock)
+                    conn.executemany(
+                        "INSERT INTO term_df (term_key, n) VALUES (?, ?) "
+                        "ON CONFLICT (term_key) DO UPDATE SET n = term_df.n + excluded.n",
+                        sorted(term_counts.items()),
+                    )
                     self._index_for_search(conn, added)
                     self._bump_version(conn)
                 conn.executemany(
@@ -325,6 +340,30 @@ class SQLStore:
         )  # columns in `Sentence`'s order, as tuples: provenance reads every candidate's sentences
         return [Sentence(*r) for r in cursor]
 
+    def read_documents(self, doc_ids: Iterable[str]) -> dict[str, tuple[Document, list[Sentence], list[Segment]]]:
+        """Stored documents with their sentences and segments, by id: three queries for any
+        number of documents (provenance verifies a new document against ~50 stored ones, which
+        one by one took three queries each)."""
+        ids = sorted(set(doc_ids))
+        docs: dict[str, Document] = {}
+        for i in range(0, len(ids), ID_LOOKUP_CHUNK):
+            chunk = ids[i : i + ID_LOOKUP_CHUNK]
+            for row in self._conn.execute(f"SELECT * FROM documents WHERE id IN ({placeholders(len(chunk))})", chunk):
+                doc = rows.document_from_row(dict(row))
+                docs[doc.id] = doc
+        sentences: dict[str, list[Sentence]] = {d: [] for d in docs}
+        sql = "SELECT doc_id, segment_idx, idx, start_char, end_char FROM sentences WHERE doc_id IN ({}) ORDER BY doc_id, idx"
+        for r in self._rows_for_ids(sql, list(docs)):
+            sentences[r[0]].append(Sentence(*r))
+        segments: dict[str, list[Segment]] = {d: [] for d in docs}
+        for i in range(0, len(docs), ID_LOOKUP_CHUNK):
+            chunk = list(docs)[i : i + ID_LOOKUP_CHUNK]
+            sql = f"SELECT * FROM segments WHERE doc_id IN ({placeholders(len(chunk))}) ORDER BY doc_id, idx"
+            for row in self._conn.execute(sql, chunk):
+                seg = rows.segment_from_row(dict(row))
+                segments[seg.doc_id].append(seg)
+        return {d: (docs[d], sentences[d], segments[d]) for d in docs}
+
     def failures(self, *, limit: int | None = None) -> list[Failure]:
         sql = "SELECT * FROM failures ORDER BY id DESC"
         params: list[int] = []
@@ -411,13 +450,31 @@ class SQLStore:
         return self._first_per_key("sentence_keys", "exact_key", "exact_key, doc_id, sent_idx", keys, per_key)
 
     def exact_key_documents(self, keys: Sequence[int], *, cap: int = CANDIDATES_PER_KEY) -> dict[int, int]:
-        """For each exact sentence key, how many documents carry it, counted up to `cap`."""
-        sql = (
-            "SELECT exact_key, COUNT(DISTINCT doc_id) FROM (SELECT exact_key, doc_id, ROW_NUMBER() OVER "
-            "(PARTITION BY exact_key ORDER BY rowid) AS rn FROM sentence_keys WHERE exact_key IN ({})) AS ranked "
-            f"WHERE rn <= {int(cap)} GROUP BY exact_key"
-        )  # counted in SQL: one row a key instead of up to `cap`
-        return dict(self._lookup(sql, keys))
+        """For each exact sentence key, how many documents carry it, counted up to `cap`: the
+        distinct documents among its first `cap` rows (earliest stored first).
+
+        Each key's first rows are read with a limit, in index order (a correlated subquery per
+        key): ranking all of a key's rows with a window function read them all and took twice
+        as long on a 1M-sentence store."""
+        found: dict[int, int] = {}
+        keys = sorted(set(keys))
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
+            sql = (
+                f"WITH probe (k) AS (VALUES {values}) SELECT k, (SELECT COUNT(DISTINCT doc_id) FROM "
+                f"(SELECT doc_id FROM sentence_keys WHERE exact_key = probe.k ORDER BY rowid LIMIT {int(cap)}) AS firsts) FROM probe"
+            )
+            found.update((k, n) for k, n in self._plain(sql, chunk) if n)
+        return found
+
+    def sentence_keys_of(self, doc_ids: Iterable[str]) -> dict[str, list[SentenceFingerprint]]:
+        """`fingerprints(doc_id, bands=False)` of many documents in one query."""
+        found: dict[str, list[SentenceFingerprint]] = {}
+        sql = "SELECT doc_id, sent_idx, n_tokens, exact_key FROM sentence_keys WHERE doc_id IN ({}) ORDER BY doc_id, sent_idx"
+        for doc_id, i, n, k in self._rows_for_ids(sql, sorted(set(doc_ids))):
+            found.setdefault(doc_id, []).append(SentenceFingerprint(i, n, k, ()))
+        return found
 
     def passage_keys(self, doc_id: str) -> list[tuple[int, int]]:
         cursor = self._plain(
@@ -459,22 +516,42 @@ class SQLStore:
         return self._with_ids(self._rows_for_ids(sql, sorted(set(keys)), after=(-1 if seq is None else seq,)))
 
     def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
-        """(probe, doc_id, sent_idx) for each (band_key, probe) given: the rows `band_candidates`
-        returns for the key, paired with the probe in SQL. Two copies of a sentence share most of
-        its 16 band keys; this returns the pair once instead of once per shared band."""
-        found: set[tuple[int, str, int]] = set()
-        probes = sorted(set(probes))
-        for i in range(0, len(probes), ID_LOOKUP_CHUNK // 2):
-            chunk = probes[i : i + ID_LOOKUP_CHUNK // 2]
+        """(probe, doc_id, sent_idx) for each (band_key, probe) given: the first `per_key` rows of
+        each key (earliest stored first, as `band_candidates`), paired with the key's probes. Two
+        copies of a sentence share most of its 16 band keys; this returns the pair once.
+
+        Keys with more than `per_key` rows (a text in many copies) are few: they are found by a
+        count and read one by one with a limit; the others are paired with their probes in SQL,
+        which returns each pair once (~800 rows for an 800-word copy at 1M indexed sentences,
+        not the ~10,000 band rows behind them). Ranking every key's rows in SQL (a window
+        function) took ~40% longer, with the same answer."""
+        by_key: dict[int, list[int]] = {}
+        for key, probe in probes:
+            by_key.setdefault(key, []).append(probe)
+        popular: set[int] = set()
+        keys = sorted(by_key)
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
+            sql = (  # each key's rows counted up to one past the cap: 10,000 copies are not read
+                f"WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
+                f"(SELECT 1 FROM sentence_bands WHERE band_key = probe.k LIMIT {int(per_key) + 1}) AS capped) > {int(per_key)}"
+            )
+            popular.update(r[0] for r in self._plain(sql, chunk))
+        found: set[tuple[int, int, int]] = set()
+        rest = sorted({(key, probe) for key, probe in probes if key not in popular})
+        for i in range(0, len(rest), ID_LOOKUP_CHUNK // 2):
+            chunk = rest[i : i + ID_LOOKUP_CHUNK // 2]
             values = ", ".join(["(CAST(? AS BIGINT), CAST(? AS INTEGER))"] * len(chunk))
             sql = (
-                f"WITH probe (k, i) AS (VALUES {values}) "
-                "SELECT DISTINCT probe.i, ranked.doc_seq, ranked.sent_idx FROM (SELECT band_key, doc_seq, sent_idx, "
-                "ROW_NUMBER() OVER (PARTITION BY band_key ORDER BY doc_seq, sent_idx) AS rn FROM sentence_bands "
-                "WHERE band_key IN (SELECT k FROM probe)) AS ranked JOIN probe ON probe.k = ranked.band_key "
-                f"WHERE ranked.rn <= {int(per_key)}"
+                f"WITH probe (k, i) AS (VALUES {values}) SELECT DISTINCT probe.i, bands.doc_seq, bands.sent_idx "
+                "FROM probe JOIN sentence_bands AS bands ON bands.band_key = probe.k"
             )
             found.update(self._plain(sql, [v for pair in chunk for v in pair]))
+        for key in sorted(popular):
+            sql = f"SELECT doc_seq, sent_idx FROM sentence_bands WHERE band_key = ? ORDER BY doc_seq, sent_idx LIMIT {int(per_key)}"
+            rows_ = list(self._plain(sql, (key,)))
+            found.update((probe, seq, idx) for probe in by_key[key] for seq, idx in rows_)
         return set(self._with_ids(found))
 
     def claim_terms(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, list[dict[str, float]]]]:
@@ -484,15 +561,44 @@ class SQLStore:
         return {doc_id: (settings, _decode_terms(blob)) for doc_id, settings, blob in self._rows_for_ids(sql, doc_ids)}
 
     def related_by_terms(self, doc_id: str, *, min_shared: int, limit: int) -> list[tuple[str, int]]:
-        """Documents sharing at least `min_shared` salient terms with `doc_id`, most first."""
-        cursor = self._conn.execute(
-            "SELECT other.doc_id, COUNT(*) AS n FROM doc_terms AS mine "
-            "JOIN doc_terms AS other ON other.term_key = mine.term_key AND other.doc_id != mine.doc_id "
-            "WHERE mine.doc_id = ? GROUP BY other.doc_id HAVING COUNT(*) >= ? "
-            "ORDER BY n DESC, other.doc_id LIMIT ?",
-            (doc_id, min_shared, limit),
+        """Documents sharing at least `min_shared` salient terms with `doc_id`, most first (ties
+        by id): the answer of counting every term's documents, without reading them all.
+
+        Terms are read rarest first (`term_df`). Of `n` terms, a document first met when `left`
+        remain cannot share more than `left`: once that is below the bar (`min_shared`, or the
+        `limit`-th best count so far, which only grows), no new document is admitted, and the
+        commonest terms (in most documents of a corpus on one war) are looked up only for the
+        documents still able to reach the bar. At 1M indexed sentences this reads ~11k postings
+        instead of ~135k."""
+        terms = sorted(
+            self._plain(
+                "SELECT mine.term_key, COALESCE(df.n, 0) FROM doc_terms AS mine "
+                "LEFT JOIN term_df AS df ON df.term_key = mine.term_key WHERE mine.doc_id = ?",
+                (doc_id,),
+            ),
+            key=lambda row: (row[1], row[0]),
         )
-        return [(r[0], r[1]) for r in cursor]
+        posting = "SELECT doc_id FROM doc_terms WHERE term_key = ?"
+        counts: Counter[str] = Counter()
+        bar = min_shared
+        for i, (key, df) in enumerate(terms):
+            left = len(terms) - i  # terms not yet read, this one included
+            if left >= bar:  # a document first met here can still reach the bar: read them all
+                counts.update(map(itemgetter(0), self._plain(posting, (key,))))
+            else:
+                counts = Counter({d: k for d, k in counts.items() if k + left >= bar})
+                if not counts:
+                    break
+                if len(counts) * RELATED_LOOKUP_COST < df:  # the few left, looked up one by one
+                    hits = self._rows_for_ids("SELECT doc_id FROM doc_terms WHERE doc_id IN ({}) AND term_key = ?", list(counts), after=(key,))
+                else:
+                    hits = (row for row in self._plain(posting, (key,)) if row[0] in counts)
+                counts.update(map(itemgetter(0), hits))
+            counts.pop(doc_id, None)
+            if len(counts) >= limit and len(terms) - i - 1 <= i + 1:  # else the bar cannot bind yet
+                bar = max(bar, heapq.nlargest(limit, counts.values())[-1])
+        found = sorted(((d, k) for d, k in counts.items() if k >= min_shared), key=lambda item: (-item[1], item[0]))
+        return found[:limit]
 
     def pending_provenance(self) -> list[str]:
         """Documents stored but not yet matched (an ingest stopped between the two steps)."""
