@@ -9,7 +9,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from wiretrail.provenance.fingerprints import tokens
-from wiretrail.provenance.meaning import TermIndex, sentence_terms
+from wiretrail.provenance.meaning import TermIndex, dice, sentence_terms
 from wiretrail.thresholds import Thresholds, thresholds, using
 
 
@@ -76,3 +76,25 @@ def test_best_restatement_needs_the_shared_terms_in_force():
     assert TermIndex(pool).best(query)[0] == 0
     with using(Thresholds(provenance_min_shared_terms=50)):
         assert TermIndex(pool).best(query) == (-1, 0.0)
+
+
+def test_one_documents_index_scores_both_directions_of_a_pair(seeds_dir):
+    """Rewrite alignment builds only the new document's index: each sentence of the other
+    document scored against it also gives each new sentence its best score in the other, as
+    the other's own index would (dice is symmetric). Checked on the seeds' rewrite pair."""
+    def pool(name: str) -> list:
+        text = next(p for p in sorted(seeds_dir.iterdir()) if p.name.startswith(name)).read_text(encoding="utf-8")
+        return [sentence_terms(s) for s in re.split(r"(?<=[.!?])\s+|\n", text) if len(s.split()) >= 6]
+
+    source, rewrite = pool("000"), pool("001")
+    index_source = TermIndex(source)
+    best_in_rewrite = [0.0] * len(source)
+    for terms in rewrite:
+        scores = index_source.scores(terms)
+        assert max(scores.values(), default=0.0) == index_source.best(terms)[1]
+        for i, score in scores.items():
+            assert score == dice(source[i], terms) and dice(source[i], terms) == dice(terms, source[i])
+            best_in_rewrite[i] = max(best_in_rewrite[i], score)
+    index_rewrite = TermIndex(rewrite)
+    assert best_in_rewrite == [index_rewrite.best(terms)[1] if terms else 0.0 for terms in source]
+    assert sum(score >= thresholds().provenance_align_similarity for score in best_in_rewrite) >= 10

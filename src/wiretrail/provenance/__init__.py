@@ -87,7 +87,7 @@ def update_provenance(store, doc_ids: Sequence[str]) -> ProvenanceUpdate:
                 lexical = existing[0] if existing else None
             if lexical is not None and (lexical.relation is not Relation.SHARES_PASSAGES or lexical.score >= t.provenance_syndication_coverage):
                 continue
-            alignment = align(cache, *key)
+            alignment = align(cache, *key, pivot=doc_id)
             rewrite = rewrite_link(key[0], key[1], alignment, lexical.first if lexical else _first(cache, *key))
             if rewrite is not None:
                 if lexical is not None:

@@ -98,6 +98,19 @@ class TermIndex:
                     best, best_score = i, score
         return best, best_score
 
+    def scores(self, terms: Terms) -> dict[int, float]:
+        """The dice score of every pool sentence sharing at least PROVENANCE_MIN_SHARED_TERMS
+        terms with `terms` (the others score below any useful bar): `best` is their maximum."""
+        total = sum(terms.values())
+        min_shared = thresholds().provenance_min_shared_terms
+        pool, totals = self.pool, self.totals
+        out: dict[int, float] = {}
+        for i, n in self._shared(terms).items():
+            if n >= min_shared:
+                other = pool[i]
+                out[i] = 2 * fsum([min(terms[k], other[k]) for k in terms.keys() & other.keys()]) / (total + totals[i])
+        return out
+
     def candidates(self, terms: Terms, *, limit: int, min_shared: int = 1) -> list[tuple[int, float]]:
         """The `limit` pool sentences sharing most with `terms` by dice, best first: the few worth
         a costlier comparison (sentence embeddings) when dice alone cannot decide."""

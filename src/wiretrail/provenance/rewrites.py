@@ -30,25 +30,37 @@ class Alignment:
 
 TERMS_CACHE_DOCUMENTS = 1024  # documents whose sentence terms stay in memory between batches
 # (~60 MB on ukraine-2022; the same related documents come up batch after batch)
-_terms_cache: OrderedDict[str, tuple[list[Terms], TermIndex]] = OrderedDict()
+_terms_cache: OrderedDict[str, tuple[list[Terms], TermIndex | None]] = OrderedDict()
 
 
-def _cached(cache: TextCache, doc_id: str) -> tuple[list[Terms], TermIndex]:
-    """Terms and term index of a document. Documents never change once stored (an id is a
-    content hash), so both are kept across batches."""
+def _entry(cache: TextCache, doc_id: str) -> tuple[list[Terms], TermIndex | None]:
+    """A document's kept terms and index (None until asked for). Documents never change once
+    stored (an id is a content hash), so both are kept across batches."""
     if doc_id in _terms_cache:
         _terms_cache.move_to_end(doc_id)
         return _terms_cache[doc_id]
-    terms = _compute_terms(cache, doc_id)
-    entry = (terms, TermIndex(terms))
-    _terms_cache[doc_id] = entry
+    entry = _terms_cache[doc_id] = (_compute_terms(cache, doc_id), None)
     if len(_terms_cache) > TERMS_CACHE_DOCUMENTS:
         _terms_cache.popitem(last=False)
     return entry
 
 
+def _cached(cache: TextCache, doc_id: str) -> tuple[list[Terms], TermIndex]:
+    """Terms and term index of a document, the index built on first use."""
+    terms, index = _entry(cache, doc_id)
+    if index is None:
+        index = TermIndex(terms)
+        _terms_cache[doc_id] = (terms, index)
+    return terms, index
+
+
 def document_index(cache: TextCache, doc_id: str) -> TermIndex:
     return _cached(cache, doc_id)[1]
+
+
+def _terms_of(cache: TextCache, doc_id: str) -> list[Terms]:
+    """A document's sentence terms, without building its index."""
+    return _entry(cache, doc_id)[0]
 
 
 TERMS_CACHE_SENTENCES = 32_768  # sentence texts whose terms stay in memory (~30 MB): copies of
@@ -91,45 +103,77 @@ def _compute_terms(cache: TextCache, doc_id: str) -> list[Terms]:
     return out
 
 
-def _covered(src: list[Terms], index: TermIndex, *, give_up: bool, memo: dict | None = None) -> tuple[int, int]:
-    """(restated, counted) sentences of `src` in the indexed document; with `give_up`, stops as
-    soon as coverage can no longer reach REWRITE_SOURCE_COVERAGE (most related pairs are no rewrite).
-
-    `memo` keeps `index.best` by (index, terms) object: copies of one text share their sentences'
-    terms objects (`_compute_terms`), so the new document's index is asked once per text."""
+def _hits(scores: list[float], *, give_up: bool) -> tuple[int, int]:
+    """(restated, counted) sentences, from each counted sentence's best score in the other
+    document; with `give_up`, stops as soon as coverage can no longer reach
+    REWRITE_SOURCE_COVERAGE, or when the first sentences show almost nothing restated (most
+    related pairs are no rewrite)."""
     t = thresholds()
-    counted = [terms for terms in src if terms]
-    needed = t.provenance_rewrite_source_coverage * len(counted)
+    needed = t.provenance_rewrite_source_coverage * len(scores)
     early, early_max, similar = t.provenance_early_sentences, t.provenance_early_max_hits, t.provenance_align_similarity
     hits = 0
-    for seen, terms in enumerate(counted):
-        if give_up and (hits + (len(counted) - seen) < needed or (seen == early and hits <= early_max)):
-            return hits, len(counted)
-        if memo is None:
-            score = index.best(terms)[1]
-        else:
-            entry = memo.get((id(index), id(terms)))
-            if entry is None or entry[0] is not index or entry[1] is not terms:
-                # the entry holds both objects, so neither id can be reused while it exists
-                entry = memo[(id(index), id(terms))] = (index, terms, index.best(terms)[1])
-            score = entry[2]
+    for seen, score in enumerate(scores):
+        if give_up and (hits + (len(scores) - seen) < needed or (seen == early and hits <= early_max)):
+            return hits, len(scores)
         if score >= similar:
             hits += 1
-    return hits, len(counted)
+    return hits, len(scores)
 
 
-def align(cache: TextCache, a: str, b: str) -> Alignment | None:
-    """How much each document restates the other, or None when neither can be a rewrite's source."""
-    (terms_a, index_a), (terms_b, index_b) = _cached(cache, a), _cached(cache, b)
+def _scores(cache: TextCache, index: TermIndex, terms: Terms) -> dict[int, float]:
+    """`index.scores(terms)`, kept by (index, terms) object for the batch: copies of one text
+    share their sentences' terms objects (`_compute_terms`), so a new document's index is
+    asked once per text however many copies are related to it."""
+    key = (id(index), id(terms))
+    entry = cache.best.get(key)
+    if entry is None or entry[0] is not index or entry[1] is not terms:
+        # the entry holds both objects, so neither id can be reused while it exists
+        entry = cache.best[key] = (index, terms, index.scores(terms))
+    return entry[2]
+
+
+def _best_both_ways(cache: TextCache, pivot: str, other: str) -> tuple[list[float], list[float]]:
+    """Each counted sentence's best score in the other document, for both documents, from the
+    pivot's term index alone: dice is symmetric, so scoring every sentence of `other` against
+    the pivot's sentences also gives each pivot sentence its best score in `other`. The other
+    document needs no index of its own (building one was most of a pair's cost when the pivot,
+    a new document, is aligned against each of its ~30 related documents)."""
+    terms_p, index_p = _cached(cache, pivot)
+    terms_o = _terms_of(cache, other)
+    best_p = [0.0] * len(terms_p)
+    best_o: list[float] = []
+    for terms in terms_o:
+        if not terms:
+            continue
+        scores = _scores(cache, index_p, terms)
+        best = 0.0
+        for i, score in scores.items():
+            if score > best:
+                best = score
+            if score > best_p[i]:
+                best_p[i] = score
+        best_o.append(best)
+    return [best_p[i] for i, terms in enumerate(terms_p) if terms], best_o
+
+
+def align(cache: TextCache, a: str, b: str, *, pivot: str | None = None) -> Alignment | None:
+    """How much each document restates the other, or None when neither can be a rewrite's source.
+
+    `pivot` is the document whose term index is built (and kept): the one aligned against many
+    others, a batch's new document."""
+    if pivot == b:
+        best_b, best_a = _best_both_ways(cache, b, a)
+    else:
+        best_a, best_b = _best_both_ways(cache, a, b)
     coverage = thresholds().provenance_rewrite_source_coverage
-    hits_a, n_a = _covered(terms_a, index_b, give_up=True, memo=cache.best)
+    hits_a, n_a = _hits(best_a, give_up=True)
     a_source = hits_a >= coverage * n_a and n_a > 0
-    hits_b, n_b = _covered(terms_b, index_a, give_up=not a_source, memo=cache.best)
+    hits_b, n_b = _hits(best_b, give_up=not a_source)
     b_source = hits_b >= coverage * n_b and n_b > 0
     if not (a_source or b_source):
         return None
     if b_source and not a_source:  # a's count stopped early: count it fully to compare
-        hits_a, n_a = _covered(terms_a, index_b, give_up=False, memo=cache.best)
+        hits_a, n_a = _hits(best_a, give_up=False)
     return Alignment(hits_a / max(1, n_a), hits_b / max(1, n_b), hits_a, hits_b)
 
 
