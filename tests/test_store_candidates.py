@@ -55,7 +55,11 @@ def _counted(docs: list[AnalyzedDocument], doc_id: str, min_shared: int, limit: 
     return found[:limit]
 
 
-def test_related_by_terms_is_what_counting_every_term_gives(store_db, raw_sql):
+@pytest.mark.parametrize("join_ratio", [0, 4, 10**9], ids=["pruned", "chosen", "self-join"])
+def test_related_by_terms_is_what_counting_every_term_gives(store_db, raw_sql, monkeypatch, join_ratio):
+    from wiretrail.store import sql
+
+    monkeypatch.setattr(sql, "RELATED_JOIN_RATIO", join_ratio)  # either way of counting, and the choice
     docs = _corpus()
     with open_store(store_db) as store:
         store.write_batch(docs[:50])
