@@ -187,7 +187,7 @@ def _probe_once(store, probe: dict) -> dict:
     t3 = time.perf_counter()
     exact = store.exact_candidates([f.exact for f in prints if f.n_tokens >= 6])
     t4 = time.perf_counter()
-    bands = store.band_candidates([k for f in prints if f.n_tokens >= 6 for k in f.bands])
+    bands = store.band_matches([(k, f.sentence_index) for f in prints if f.n_tokens >= 6 for k in f.bands])  # as matching asks
     t5 = time.perf_counter()
     related = store.related_by_terms(doc_id, min_shared=thresholds().provenance_rewrite_min_shared_terms, limit=thresholds().provenance_rewrite_max_candidates)
     t6 = time.perf_counter()
@@ -208,7 +208,7 @@ def _probe_once(store, probe: dict) -> dict:
         "passages_ms": _ms(t7 - t6),
         "passage_rows": len(passages),
         "exact_rows": len(exact),
-        "band_rows": len(bands),
+        "band_pairs": len(bands),
         "related": len(related),
         "matches": update.matches,
         "links": len(update.links),
@@ -235,7 +235,7 @@ def _summarise(rows: list[dict]) -> dict:
             "related_by_terms_ms": _stats([r["terms_ms"] for r in sel]),
             "passage_lookup_ms": _stats([r["passages_ms"] for r in sel]),
             "mean_passage_rows": round(float(np.mean([r["passage_rows"] for r in sel])), 1),
-            "mean_band_rows": round(float(np.mean([r["band_rows"] for r in sel])), 1),
+            "mean_band_pairs": round(float(np.mean([r["band_pairs"] for r in sel])), 1),
             "mean_matches": round(float(np.mean([r["matches"] for r in sel])), 1),
             "mean_links": round(float(np.mean([r["links"] for r in sel])), 1),
         }
@@ -310,7 +310,7 @@ def copies(db: str, n_copies: int, budget_s: float, probes: int) -> dict:
         prints = [f for f in store.fingerprints(last) if f.n_tokens >= 6]
         rows = {
             "exact_rows": len(store.exact_candidates([f.exact for f in prints])),
-            "band_rows": len(store.band_candidates([k for f in prints for k in f.bands])),
+            "band_pairs": len(store.band_matches([(k, f.sentence_index) for f in prints for k in f.bands])),
         }
         if hasattr(store, "passage_candidates"):
             rows["passage_rows"] = len(store.passage_candidates([k for k, _ in store.passage_keys(last)]))
