@@ -17,13 +17,15 @@ from wiretrail.store import open_store
 TEXT = "The ferry to the outer islands was cancelled for a third day because of the storm."
 
 
-def _doc(i: int, terms: tuple[int, ...] = (), bands: tuple[int, ...] = (), exact: int | None = None) -> AnalyzedDocument:
+def _doc(
+    i: int, terms: tuple[int, ...] = (), bands: tuple[int, ...] = (), exact: int | None = None, passages: tuple[tuple[int, int], ...] = ()
+) -> AnalyzedDocument:
     doc_id = f"doc{i:04d}"
     doc = Document(id=doc_id, source=f"/tmp/{doc_id}.txt", text=TEXT, content_hash=doc_id, ingested_at=datetime(2026, 12, 7, 12, 0))
     seg = Segment(doc_id, 0, 0, len(TEXT), SegmentKind.BODY)
     sentence = Sentence(doc_id, 0, 0, 0, len(TEXT))
     prints = (SentenceFingerprint(0, 16, 1000 + i if exact is None else exact, tuple(sorted(set(bands)))),) if bands or exact else ()
-    return AnalyzedDocument(doc, (seg,), (sentence,), prints, terms=tuple(sorted(set(terms))))
+    return AnalyzedDocument(doc, (seg,), (sentence,), prints, terms=tuple(sorted(set(terms))), passages=passages)
 
 
 def _corpus(n_docs: int = 80, n_terms: int = 40, seed: int = 7) -> list[AnalyzedDocument]:
@@ -164,3 +166,31 @@ def test_a_provenance_update_says_how_long_each_stage_took(store_db):
         assert [stage for stage, _ in update.seconds] == ["match", "links", "passages", "rewrites", "write"]
         assert all(seconds >= 0 for _, seconds in update.seconds)
         assert store.pending_provenance() == []
+
+
+def test_passage_seed_rows_drop_crowded_keys_as_the_definition_says(store_db):
+    """A key is kept when, of its first `per_key` rows (earliest stored first), those of other
+    documents number fewer than `per_key - 1` and come from at most `max_docs` documents."""
+    rng = random.Random(5)
+    crowd = {100: 40, 101: 9, 102: 6, 103: 3, 104: 1}  # key: how many documents carry it
+    docs = []
+    for i in range(45):
+        passages = tuple((key, 10 * i + j) for j, (key, n) in enumerate(crowd.items()) if i < n)
+        passages += tuple((key, 500 + j) for j, key in enumerate(rng.sample(range(200, 230), k=4)))
+        docs.append(_doc(i, passages=passages))
+    with open_store(store_db) as store:
+        store.write_batch(docs)
+        rows = [(key, d.document.id, pos) for d in docs for key, pos in d.passages]  # stored in this order
+        for per_key, max_docs in ((30, 10), (8, 4), (5, 2)):
+            for own in (docs[0], docs[5], docs[44]):
+                keys = [key for key, _ in own.passages] + [100, 101]
+                expected = []
+                for key in sorted(set(keys)):
+                    firsts = [r for r in rows if r[0] == key][:per_key]
+                    others = [r for r in firsts if r[1] != own.document.id]
+                    if len({r[1] for r in others}) <= max_docs and len(others) < per_key - 1:
+                        expected.extend(others)
+                got = store.passage_seed_rows(keys, own.document.id, per_key=per_key, max_docs=max_docs)
+                assert sorted(got) == sorted(expected), (per_key, max_docs, own.document.id)
+        got = {k for k, _, _ in store.passage_seed_rows([100, 101, 102, 103, 104], docs[0].document.id, per_key=30, max_docs=10)}
+        assert got == {101, 102, 103}  # 100: 40 documents; 104: in no other document

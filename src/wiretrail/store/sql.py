@@ -515,7 +515,26 @@ class SQLStore:
             "SELECT capped.passage_key, capped.doc_seq, capped.token_pos FROM capped JOIN kept ON kept.passage_key = capped.passage_key"
         )
         seq = self._doc_seq(doc_id)
-        return self._with_ids(self._rows_for_ids(sql, sorted(set(keys)), after=(-1 if seq is None else seq,)))
+        own = -1 if seq is None else seq
+        return self._with_ids(self._rows_for_ids(sql, self._passage_keys_not_crowded(keys, own, per_key), after=(own,)))
+
+    def _passage_keys_not_crowded(self, keys: Sequence[int], own: int, per_key: int) -> list[int]:
+        """The keys whose first `per_key` rows hold fewer than `per_key - 1` of other documents
+        (`passage_seed_rows` drops the rest): each key's first rows read with a limit, so a key
+        in 1,000 copies of one text costs `per_key` rows, not 1,000 ranked by a window function
+        (which made the seed lookup most of a copy's cost as copies accumulated)."""
+        kept: list[int] = []
+        keys = sorted(set(keys))
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
+            sql = (
+                f"WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
+                f"(SELECT doc_seq FROM passage_keys WHERE passage_key = probe.k ORDER BY doc_seq, token_pos LIMIT {int(per_key)}) "
+                f"AS firsts WHERE firsts.doc_seq != ?) < {int(per_key) - 1}"
+            )
+            kept.extend(r[0] for r in self._plain(sql, [*chunk, own]))
+        return kept
 
     def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
         """(probe, doc_id, sent_idx) for each (band_key, probe) given: the first `per_key` rows of
