@@ -413,6 +413,16 @@ class SQLStore:
         )
         return [SentenceFingerprint(i, n, k, tuple(by_sentence.get(i, ()))) for i, n, k in cursor]
 
+    def _per_key(self, sql: str, keys: Iterable[int], after: Sequence[Any] = ()) -> Iterator[tuple]:
+        """The rows of `sql`, whose `{values}` is a `probe (k)` table of the distinct keys, over
+        chunks of them (`after`: the parameters that follow the keys). Each key can then be
+        looked at on its own in a correlated subquery: its first rows read with a limit."""
+        keys = sorted(set(keys))
+        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
+            chunk = keys[i : i + ID_LOOKUP_CHUNK]
+            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
+            yield from self._plain(sql.format(values=values), [*chunk, *after])
+
     def _lookup(self, sql: str, keys: Sequence[int]) -> list[tuple]:
         return list(self._rows_for_ids(sql, sorted(set(keys))))
 
@@ -458,17 +468,11 @@ class SQLStore:
         Each key's first rows are read with a limit, in index order (a correlated subquery per
         key): ranking all of a key's rows with a window function read them all and took twice
         as long on a 1M-sentence store."""
-        found: dict[int, int] = {}
-        keys = sorted(set(keys))
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
-            sql = (
-                f"WITH probe (k) AS (VALUES {values}) SELECT k, (SELECT COUNT(DISTINCT doc_id) FROM "
-                f"(SELECT doc_id FROM sentence_keys WHERE exact_key = probe.k ORDER BY rowid LIMIT {int(cap)}) AS firsts) FROM probe"
-            )
-            found.update((k, n) for k, n in self._plain(sql, chunk) if n)
-        return found
+        sql = (
+            "WITH probe (k) AS (VALUES {values}) SELECT k, (SELECT COUNT(DISTINCT doc_id) FROM "
+            f"(SELECT doc_id FROM sentence_keys WHERE exact_key = probe.k ORDER BY rowid LIMIT {int(cap)}) AS firsts) FROM probe"
+        )
+        return {k: n for k, n in self._per_key(sql, keys) if n}
 
     def sentence_keys_of(self, doc_ids: Iterable[str]) -> dict[str, list[SentenceFingerprint]]:
         """`fingerprints(doc_id, bands=False)` of many documents in one query."""
@@ -523,18 +527,12 @@ class SQLStore:
         (`passage_seed_rows` drops the rest): each key's first rows read with a limit, so a key
         in 1,000 copies of one text costs `per_key` rows, not 1,000 ranked by a window function
         (which made the seed lookup most of a copy's cost as copies accumulated)."""
-        kept: list[int] = []
-        keys = sorted(set(keys))
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
-            sql = (
-                f"WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
-                f"(SELECT doc_seq FROM passage_keys WHERE passage_key = probe.k ORDER BY doc_seq, token_pos LIMIT {int(per_key)}) "
-                f"AS firsts WHERE firsts.doc_seq != ?) < {int(per_key) - 1}"
-            )
-            kept.extend(r[0] for r in self._plain(sql, [*chunk, own]))
-        return kept
+        sql = (
+            "WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
+            f"(SELECT doc_seq FROM passage_keys WHERE passage_key = probe.k ORDER BY doc_seq, token_pos LIMIT {int(per_key)}) "
+            f"AS firsts WHERE firsts.doc_seq != ?) < {int(per_key) - 1}"
+        )
+        return [r[0] for r in self._per_key(sql, keys, after=(own,))]
 
     def band_matches(self, probes: Sequence[tuple[int, int]], *, per_key: int = CANDIDATES_PER_KEY) -> set[tuple[int, str, int]]:
         """(probe, doc_id, sent_idx) for each (band_key, probe) given: the first `per_key` rows of
@@ -549,16 +547,11 @@ class SQLStore:
         by_key: dict[int, list[int]] = {}
         for key, probe in probes:
             by_key.setdefault(key, []).append(probe)
-        popular: set[int] = set()
-        keys = sorted(by_key)
-        for i in range(0, len(keys), ID_LOOKUP_CHUNK):
-            chunk = keys[i : i + ID_LOOKUP_CHUNK]
-            values = ", ".join(["(CAST(? AS BIGINT))"] * len(chunk))
-            sql = (  # each key's rows counted up to one past the cap: 10,000 copies are not read
-                f"WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
-                f"(SELECT 1 FROM sentence_bands WHERE band_key = probe.k LIMIT {int(per_key) + 1}) AS capped) > {int(per_key)}"
-            )
-            popular.update(r[0] for r in self._plain(sql, chunk))
+        sql = (  # each key's rows counted up to one past the cap: 10,000 copies are not read
+            "WITH probe (k) AS (VALUES {values}) SELECT k FROM probe WHERE (SELECT COUNT(*) FROM "
+            f"(SELECT 1 FROM sentence_bands WHERE band_key = probe.k LIMIT {int(per_key) + 1}) AS capped) > {int(per_key)}"
+        )
+        popular = {r[0] for r in self._per_key(sql, by_key)}
         found: set[tuple[int, int, int]] = set()
         rest = sorted({(key, probe) for key, probe in probes if key not in popular})
         for i in range(0, len(rest), ID_LOOKUP_CHUNK // 2):
