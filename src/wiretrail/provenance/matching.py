@@ -33,7 +33,7 @@ class TextCache:
     words: dict[str, object] = field(default_factory=dict)  # passages.DocTokens per document
     keys: dict[str, list[SentenceFingerprint]] = field(default_factory=dict)  # without band keys
     shingles: dict[str, set[bytes]] = field(default_factory=dict)  # by sentence text
-    best: dict[tuple[int, int], tuple] = field(default_factory=dict)  # rewrites: TermIndex.scores memo
+    scores: dict[tuple[int, int], tuple] = field(default_factory=dict)  # rewrites: TermIndex.scores memo
 
     def get(self, doc_id: str) -> tuple[Document, list[Sentence], dict[int, Segment]]:
         if doc_id not in self.docs:

@@ -81,26 +81,19 @@ class TermIndex:
         return Counter(chain.from_iterable([postings[t] for t in terms if t in postings]))
 
     def best(self, terms: Terms) -> tuple[int, float]:
-        """Index and score of the pool sentence that best restates `terms` (-1 when none).
-
-        The shared weight is summed over the terms both sentences have (a set intersection,
-        in C) with `fsum`, which does not depend on the order the intersection comes in."""
+        """Index and score of the pool sentence that best restates `terms` (-1 when none): the
+        first of the highest `scores`."""
         best, best_score = -1, 0.0
-        total = sum(terms.values())
-        min_shared = thresholds().provenance_min_shared_terms
-        pool, totals = self.pool, self.totals
-        for i, n in self._shared(terms).items():
-            if n >= min_shared:
-                other = pool[i]
-                shared = fsum([min(terms[k], other[k]) for k in terms.keys() & other.keys()])
-                score = 2 * shared / (total + totals[i])
-                if score > best_score:
-                    best, best_score = i, score
+        for i, score in self.scores(terms).items():
+            if score > best_score:
+                best, best_score = i, score
         return best, best_score
 
     def scores(self, terms: Terms) -> dict[int, float]:
         """The dice score of every pool sentence sharing at least PROVENANCE_MIN_SHARED_TERMS
-        terms with `terms` (the others score below any useful bar): `best` is their maximum."""
+        terms with `terms` (the others score below any useful bar), in the order the postings
+        first name them. The shared weight is summed over the terms both sentences have (a set
+        intersection, in C) with `fsum`, which does not depend on the order it comes in."""
         total = sum(terms.values())
         min_shared = thresholds().provenance_min_shared_terms
         pool, totals = self.pool, self.totals

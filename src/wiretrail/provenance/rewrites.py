@@ -125,10 +125,10 @@ def _scores(cache: TextCache, index: TermIndex, terms: Terms) -> dict[int, float
     share their sentences' terms objects (`_compute_terms`), so a new document's index is
     asked once per text however many copies are related to it."""
     key = (id(index), id(terms))
-    entry = cache.best.get(key)
+    entry = cache.scores.get(key)
     if entry is None or entry[0] is not index or entry[1] is not terms:
         # the entry holds both objects, so neither id can be reused while it exists
-        entry = cache.best[key] = (index, terms, index.scores(terms))
+        entry = cache.scores[key] = (index, terms, index.scores(terms))
     return entry[2]
 
 

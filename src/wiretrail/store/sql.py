@@ -358,8 +358,9 @@ class SQLStore:
         for r in self._rows_for_ids(sql, list(docs)):
             sentences[r[0]].append(Sentence(*r))
         segments: dict[str, list[Segment]] = {d: [] for d in docs}
-        for i in range(0, len(docs), ID_LOOKUP_CHUNK):
-            chunk = list(docs)[i : i + ID_LOOKUP_CHUNK]
+        found = list(docs)
+        for i in range(0, len(found), ID_LOOKUP_CHUNK):
+            chunk = found[i : i + ID_LOOKUP_CHUNK]
             sql = f"SELECT * FROM segments WHERE doc_id IN ({placeholders(len(chunk))}) ORDER BY doc_id, idx"
             for row in self._conn.execute(sql, chunk):
                 seg = rows.segment_from_row(dict(row))
